@@ -33,7 +33,7 @@ export const QUALITY_THRESHOLD = 0.5;
 export const MIN_IMAGE_SIDE_PX = 64;
 
 /**
- * Largest image (width × height) decoded. Same limit as sharp's default `limitInputPixels` (16383²),
- * which refuses decompression bombs before allocating their pixels.
+ * Largest image (width × height) decoded: room for 108 MP phone sensors, while a 30000² decompression
+ * bomb (900 MP) is refused from its header. RGBA at the limit is 480 MB.
  */
-export const MAX_IMAGE_PIXELS = 268_402_689;
+export const MAX_IMAGE_PIXELS = 120_000_000;
