@@ -1,0 +1,109 @@
+import { ANALYSIS_VERSION } from '../config.ts';
+import { buildBaseline } from './baseline.ts';
+import { analysisConfidenceScore } from './confidence.ts';
+import { angleEmbeddings, sessionEmbedding } from './embeddings.ts';
+import { variationLevel } from './levels.ts';
+import { angleQualityScore, imageQualitySummary, sessionQualityScore } from './session-quality.ts';
+import { mean } from './stats.ts';
+import type {
+  AnalysisOptions,
+  AngleAnalysis,
+  ComparisonLayer,
+  HistorySession,
+  ScoringSession,
+  SessionAnalysis,
+} from './types.ts';
+import { cosineDistance } from './vectors.ts';
+
+/**
+ * Analyses one session against the person's own rolling baseline (SPEC "Scores").
+ *
+ * - Per angle, `change_score` = cosine distance between the angle embedding and that angle's baseline
+ *   (0 when no earlier session photographed the angle: that session sets the angle's baseline).
+ * - `angle_aware_score` = mean of the change scores over angles present in both (null when none is shared).
+ * - `overall_score` ("Structural change") = cosine distance between the session embedding and the baseline
+ *   session embedding, both taken over the shared angles: comparing a six-angle session with a three-angle
+ *   baseline over all angles would measure which angles were photographed, not how they changed.
+ * - The first session (no baseline) scores 0.0 everywhere, with `baseline_used.sessions = 0`.
+ *
+ * @param session the session to analyse; its images must all carry embeddings of `session.model_id`.
+ * @param history earlier sessions, oldest first; sessions of other models are ignored.
+ * @throws Error when the session has no image, or vectors of one model differ in length.
+ */
+export function analyzeSession(
+  session: ScoringSession,
+  history: readonly HistorySession[],
+  options: AnalysisOptions,
+): SessionAnalysis {
+  if (session.images.length === 0) throw new Error(`Session ${session.session_id} has no analysable image`);
+  const baseline = buildBaseline(history, session.model_id, options.baselineWindow);
+  const current = angleEmbeddings(session.images);
+  const shared = [...current.keys()].filter((a) => baseline.angles.has(a));
+
+  const angles: AngleAnalysis[] = [...current].map(([angle, embedding]) => {
+    const images = session.images.filter((i) => i.angle === angle);
+    const base = baseline.angles.get(angle);
+    const change_score = base ? cosineDistance(embedding, base) : 0;
+    return {
+      angle,
+      image_count: images.length,
+      change_score,
+      variation_level: variationLevel(change_score),
+      baseline_sessions: baseline.angleSessionCounts.get(angle) ?? 0,
+      angle_quality_score: angleQualityScore(images),
+      embedding,
+    };
+  });
+
+  const overall_score =
+    shared.length > 0
+      ? cosineDistance(sessionEmbedding(current, shared), sessionEmbedding(baseline.angles, shared))
+      : 0;
+  const angle_aware_score =
+    shared.length > 0
+      ? mean(angles.filter((a) => shared.includes(a.angle)).map((a) => a.change_score))
+      : null;
+
+  const angleQualities = angles.map((a) => a.angle_quality_score);
+  const session_quality_score = sessionQualityScore(angleQualities, session.images);
+  const earlierScores = baseline.sessions.flatMap((s) =>
+    s.angle_aware_score === null ? [] : [s.angle_aware_score],
+  );
+  const comparison_layers_used: ComparisonLayer[] =
+    shared.length > 0 ? ['angle_embedding', 'session_embedding'] : [];
+
+  return {
+    session_id: session.session_id,
+    analysis_version: ANALYSIS_VERSION,
+    model_id: session.model_id,
+    overall_score,
+    variation_level: variationLevel(overall_score),
+    angle_aware_score,
+    session_quality_score,
+    analysis_confidence_score: analysisConfidenceScore({
+      sessionQuality: session_quality_score,
+      angleQualities,
+      imagesPerAngle: angles.map((a) => a.image_count),
+      expectedAngles: options.expectedAngles.length,
+      baselineSessions: baseline.sessions.length,
+      earlierScores,
+    }),
+    image_quality_summary: imageQualitySummary(session.images),
+    baseline_used: {
+      sessions: baseline.sessions.length,
+      session_ids: baseline.sessions.map((s) => s.session_id),
+      window: options.baselineWindow,
+    },
+    comparison_layers_used,
+    angles,
+    session_embedding: sessionEmbedding(current),
+  };
+}
+
+/** Turns an analysed session into the history entry later sessions are scored against. */
+export function toHistorySession(session: ScoringSession, analysis: SessionAnalysis): HistorySession {
+  return {
+    ...session,
+    angle_aware_score: analysis.baseline_used.sessions > 0 ? analysis.angle_aware_score : null,
+  };
+}

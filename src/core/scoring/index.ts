@@ -1,0 +1,5 @@
+export { analyzeSession, toHistorySession } from './analyze.ts';
+export { compareSessions, overallTrend, COMPARISON_METHOD } from './compare.ts';
+export { variationLevel, VARIATION_LEVEL_LABELS, type VariationLevel } from './levels.ts';
+export { cosineDistance, l2Normalize, normalizedMean, type Vector } from './vectors.ts';
+export type * from './types.ts';
