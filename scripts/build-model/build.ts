@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MODEL_ID } from '../../src/model/load-manifest.node.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
@@ -65,7 +65,7 @@ async function converterVersion(): Promise<string> {
   const hash = createHash('sha256');
   const files = (await readdir(here)).filter((f) => f.endsWith('.ts')).sort();
   for (const file of [...files.map((f) => join(here, f)), join(here, '../../src/model/manifest.ts')]) {
-    hash.update(file.slice(here.length)).update(await readFile(file));
+    hash.update(relative(here, file).split(sep).join('/')).update(await readFile(file));
   }
   return `sha256:${hash.digest('hex').slice(0, 16)}`;
 }
