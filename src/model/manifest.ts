@@ -24,7 +24,12 @@ export const ModelManifestSchema = z.object({
     std: z.tuple([z.number().positive(), z.number().positive(), z.number().positive()]),
   }),
   output: z.object({ name: z.string(), dims: z.number().int().positive() }),
-  source: z.object({ package: z.string(), version: z.string(), files: z.array(z.string()), url: z.string().optional() }),
+  source: z.object({
+    package: z.string(),
+    version: z.string(),
+    files: z.array(z.string()),
+    url: z.string().optional(),
+  }),
   licence: z.string(),
   notes: z.string().optional(),
 });

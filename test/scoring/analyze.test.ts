@@ -20,7 +20,7 @@ function image(
   };
 }
 
-function session(id: string, images: ScoredImage[], model_id = 'm1'): ScoringSession {
+function session(id: string, images: readonly ScoredImage[], model_id = 'm1'): ScoringSession {
   return { session_id: id, model_id, images };
 }
 
