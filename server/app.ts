@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyInstance, type onRequestAsyncHookHandler } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { HEADER_ANGLE, HEADER_SHA256, SYNC_CONTRACT_VERSION } from '../src/sync/contract.ts';
+import type { ServerConfig } from './config.ts';
+import { dailyLimitReached } from './errors.ts';
+import { requireParticipant } from './plugins/authenticate.ts';
+import { installErrorHandling } from './plugins/error-handler.ts';
+import { consentRoutes } from './routes/consent.ts';
+import { healthRoutes } from './routes/health.ts';
+import { imageRoutes } from './routes/images.ts';
+import { logRoutes } from './routes/logs.ts';
+import { participantRoutes } from './routes/participants.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { createServices } from './services/index.ts';
+import { openDataStore, type DataStore } from './store.ts';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface BuildAppOptions {
+  readonly config: ServerConfig;
+  /** An already open store (tests, benchmarks); by default the app opens the configured one and closes it. */
+  readonly store?: DataStore;
+  /** Directory of the built PWA to serve at `/` (with `index.html` for client-side routes); none = API only. */
+  readonly staticRoot?: string;
+  /** Pino logging; `false` silences it (tests). Default: JSON logs at `config.logLevel`. */
+  readonly logger?: boolean;
+}
+
+/**
+ * Builds the sync server: embedded or Supabase store, participant authentication, consent checks,
+ * per-participant daily upload limit, CORS for the configured app origins, OpenAPI at `/openapi.json`,
+ * structured request logs (request id from `x-request-id` or generated, response time). Call `listen`
+ * or `inject` on the result; `close` also closes a store the app opened.
+ * @throws MigrationError or the driver's error when the store cannot be opened.
+ */
+export async function buildApp(options: BuildAppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const store = options.store ?? (await openDataStore(config));
+  const services = await createServices(config, store);
+
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.maxBodyBytes,
+    requestIdHeader: 'x-request-id',
+    // Probes of /health and /ready would drown the request log.
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: (request) => request.url === '/health' || request.url === '/ready',
+    }),
+    genReqId: () => randomUUID(),
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  if (!options.store) app.addHook('onClose', () => store.close());
+
+  installErrorHandling(app, { spaFallback: options.staticRoot !== undefined });
+  await app.register(cors, {
+    // No configured origin: no cross-origin access at all (the PWA is served from this same origin).
+    origin: config.appOrigins.length > 0 ? [...config.appOrigins] : false,
+    methods: ['GET', 'PUT', 'POST', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', HEADER_ANGLE, HEADER_SHA256, 'x-request-id'],
+    exposedHeaders: ['retry-after', 'x-request-id'],
+    maxAge: 600,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'BCD sync API',
+        version: SYNC_CONTRACT_VERSION,
+        description: 'Receives consented sessions from the BCD app. Types: src/sync/contract.ts.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(rateLimit, { global: false });
+  // One shared counter for every upload route, keyed by participant: it runs as a route-level onRequest
+  // hook, after the scope's authentication hook has set request.participantId.
+  const uploadLimit = app.rateLimit({
+    max: config.dailyUploadLimit,
+    timeWindow: DAY_MS,
+    keyGenerator: (request) => `participant:${request.participantId}`,
+    errorResponseBuilder: (_request, context) => dailyLimitReached(Math.ceil(context.ttl / 1000)),
+  }) as onRequestAsyncHookHandler;
+
+  await app.register(healthRoutes, { services });
+  await app.register(
+    async (api) => {
+      if (services.participants.canEnrol) await api.register(participantRoutes, { services });
+      await api.register(async (authenticated) => {
+        requireParticipant(authenticated, services.participants);
+        await authenticated.register(consentRoutes, { services });
+        await authenticated.register(sessionRoutes, { services, uploadLimit });
+        await authenticated.register(imageRoutes, {
+          services,
+          uploadLimit,
+          maxImageBytes: config.maxImageBytes,
+        });
+        await authenticated.register(logRoutes, { services, uploadLimit });
+      });
+    },
+    { prefix: '/api' },
+  );
+  if (options.staticRoot !== undefined) {
+    await app.register(fastifyStatic, { root: options.staticRoot, wildcard: false });
+  }
+  await app.ready();
+  return app;
+}

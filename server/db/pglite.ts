@@ -1,0 +1,34 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { Database, Queryable } from './database.ts';
+
+function wrap(db: Pick<PGlite, 'query' | 'exec'>): Queryable {
+  return {
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await db.query<Row>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await db.exec(sql);
+    },
+  };
+}
+
+/**
+ * Opens (creating if needed) the embedded PGlite database with pgvector loaded.
+ * @param dataDir directory of the database files; `null` keeps it in memory (tests of the wire path).
+ */
+export async function openPglite(dataDir: string | null): Promise<{ database: Database; pglite: PGlite }> {
+  if (dataDir !== null) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create({ ...(dataDir === null ? {} : { dataDir }), extensions: { vector } });
+  const base = wrap(pglite);
+  const database: Database = {
+    kind: 'pglite',
+    ...base,
+    // PGlite serialises transactions behind one lock, so concurrent requests queue instead of interleaving.
+    transaction: (work) => pglite.transaction((tx) => work(wrap(tx))),
+    close: () => pglite.close(),
+  };
+  return { database, pglite };
+}

@@ -1,0 +1,93 @@
+import type { AngleAnalysisBody, SessionAnalysisBody } from '../../src/sync/contract.ts';
+import type { Queryable } from '../db/database.ts';
+
+/** Inserts or replaces the session's analysis for its model and analysis version. */
+export async function upsertSessionAnalysis(
+  db: Queryable,
+  sessionId: string,
+  participantId: string,
+  a: SessionAnalysisBody,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO session_analysis (session_id, participant_id, model_id, analysis_version, overall_score,
+       variation_level, angle_aware_score, session_quality_score, analysis_confidence_score,
+       image_quality_summary, baseline_used, comparison_layers_used)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::text[])
+     ON CONFLICT (session_id, model_id, analysis_version) DO UPDATE SET
+       overall_score = EXCLUDED.overall_score,
+       variation_level = EXCLUDED.variation_level,
+       angle_aware_score = EXCLUDED.angle_aware_score,
+       session_quality_score = EXCLUDED.session_quality_score,
+       analysis_confidence_score = EXCLUDED.analysis_confidence_score,
+       image_quality_summary = EXCLUDED.image_quality_summary,
+       baseline_used = EXCLUDED.baseline_used,
+       comparison_layers_used = EXCLUDED.comparison_layers_used`,
+    [
+      sessionId,
+      participantId,
+      a.model_id,
+      a.analysis_version,
+      a.overall_score,
+      a.variation_level,
+      a.angle_aware_score,
+      a.session_quality_score,
+      a.analysis_confidence_score,
+      JSON.stringify(a.image_quality_summary),
+      JSON.stringify(a.baseline_used),
+      a.comparison_layers_used,
+    ],
+  );
+}
+
+/** Inserts or replaces one angle's analysis under the given session analysis (model and version). */
+export async function upsertAngleAnalysis(
+  db: Queryable,
+  key: { sessionId: string; participantId: string; modelId: string; analysisVersion: string },
+  a: AngleAnalysisBody,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
+       change_score, variation_level, baseline_sessions, angle_quality_score)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ON CONFLICT (session_id, model_id, analysis_version, angle) DO UPDATE SET
+       image_count = EXCLUDED.image_count,
+       change_score = EXCLUDED.change_score,
+       variation_level = EXCLUDED.variation_level,
+       baseline_sessions = EXCLUDED.baseline_sessions,
+       angle_quality_score = EXCLUDED.angle_quality_score`,
+    [
+      key.sessionId,
+      key.participantId,
+      key.modelId,
+      key.analysisVersion,
+      a.angle,
+      a.image_count,
+      a.change_score,
+      a.variation_level,
+      a.baseline_sessions,
+      a.angle_quality_score,
+    ],
+  );
+}
+
+export async function hasSessionAnalysis(db: Queryable, sessionId: string): Promise<boolean> {
+  return (
+    (await db.query('SELECT 1 FROM session_analysis WHERE session_id = $1 LIMIT 1', [sessionId])).length > 0
+  );
+}
+
+/** Deletes the participant's angle and session analyses; returns how many of each. */
+export async function deleteAnalyses(
+  db: Queryable,
+  participantId: string,
+): Promise<{ angleAnalyses: number; sessionAnalyses: number }> {
+  const angleAnalyses = (
+    await db.query('DELETE FROM angle_analysis WHERE participant_id = $1 RETURNING angle', [participantId])
+  ).length;
+  const sessionAnalyses = (
+    await db.query('DELETE FROM session_analysis WHERE participant_id = $1 RETURNING session_id', [
+      participantId,
+    ])
+  ).length;
+  return { angleAnalyses, sessionAnalyses };
+}

@@ -1,0 +1,135 @@
+import type { Queryable } from '../db/database.ts';
+
+export interface EmbeddingValues {
+  readonly participantId: string;
+  readonly sessionId: string;
+  readonly kind: 'image' | 'angle' | 'session';
+  readonly imageId: string | null;
+  readonly angle: string | null;
+  readonly modelId: string;
+  readonly vector: Float32Array;
+  /** sha256 (hex) over model, session, kind, subject and vector bytes. */
+  readonly idempotencyHash: string;
+}
+
+/** pgvector's text form of a vector; float32 values print exactly as JS numbers. */
+export function toVectorLiteral(vector: ArrayLike<number>): string {
+  return `[${Array.from(vector).join(',')}]`;
+}
+
+/** Parses pgvector's text form back into float32. */
+export function fromVectorLiteral(text: string): Float32Array {
+  const inner = text.trim().slice(1, -1);
+  return Float32Array.from(inner === '' ? [] : inner.split(',').map(Number));
+}
+
+/** Creates the cosine HNSW index for vectors of this dimension if missing (DDL in migration 0004). */
+export async function ensureEmbeddingIndex(db: Queryable, dimensions: number): Promise<void> {
+  await db.query('SELECT bcd_ensure_embedding_index($1)', [dimensions]);
+}
+
+/** The dimension vectors of this model were stored with, or null when none are stored yet. */
+export async function modelDimensions(db: Queryable, modelId: string): Promise<number | null> {
+  const [row] = await db.query<{ dimensions: number }>(
+    'SELECT dimensions FROM embeddings WHERE model_id = $1 LIMIT 1',
+    [modelId],
+  );
+  return row?.dimensions ?? null;
+}
+
+/**
+ * Inserts the embeddings, or updates those whose idempotency hash changed; an identical retry writes
+ * nothing (created_at is kept). Each (session, model, kind, subject) must appear once in `rows`.
+ * Returns how many rows were inserted or changed.
+ */
+export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingValues[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const params: unknown[] = [];
+  const tuples = rows.map((r) => {
+    const at = params.length;
+    params.push(
+      r.participantId,
+      r.sessionId,
+      r.kind,
+      r.imageId,
+      r.angle,
+      r.modelId,
+      r.vector.length,
+      toVectorLiteral(r.vector),
+      r.idempotencyHash,
+    );
+    const p = (i: number) => `$${at + i}`;
+    return `(${p(1)}::uuid, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::int, ${p(8)}::vector, ${p(9)})`;
+  });
+  const changed = await db.query(
+    `INSERT INTO embeddings (participant_id, session_id, kind, image_id, angle, model_id, dimensions, embedding,
+                             idempotency_hash)
+     VALUES ${tuples.join(', ')}
+     ON CONFLICT (session_id, model_id, kind, subject) DO UPDATE SET
+       image_id = EXCLUDED.image_id,
+       angle = EXCLUDED.angle,
+       dimensions = EXCLUDED.dimensions,
+       embedding = EXCLUDED.embedding,
+       idempotency_hash = EXCLUDED.idempotency_hash,
+       updated_at = now()
+     WHERE embeddings.idempotency_hash <> EXCLUDED.idempotency_hash
+     RETURNING id`,
+    params,
+  );
+  return changed.length;
+}
+
+export async function countSessionEmbeddings(db: Queryable, sessionId: string): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM embeddings WHERE session_id = $1',
+    [sessionId],
+  );
+  return row?.n ?? 0;
+}
+
+export interface Neighbour {
+  readonly embedding_id: number;
+  readonly participant_id: string;
+  readonly session_id: string;
+  readonly kind: string;
+  readonly image_id: string | null;
+  readonly angle: string | null;
+  /** 1 − cosine similarity, in [0, 2]. */
+  readonly cosine_distance: number;
+}
+
+/**
+ * The `k` stored vectors of `modelId` nearest to `query` by cosine distance, through the dimension's HNSW
+ * index (approximate, as HNSW is). Optionally limited to one participant and one kind.
+ */
+export async function nearestEmbeddings(
+  db: Queryable,
+  q: {
+    modelId: string;
+    query: ArrayLike<number>;
+    k: number;
+    participantId?: string;
+    kind?: 'image' | 'angle' | 'session';
+  },
+): Promise<Neighbour[]> {
+  const dims = q.query.length;
+  if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new RangeError(`bad query dimension ${dims}`);
+  // The dimension is inlined (a checked integer) so the planner matches the partial index's predicate.
+  return db.query<Neighbour>(
+    `SELECT id::int AS embedding_id, participant_id, session_id, kind, image_id, angle,
+            (embedding::vector(${dims}) <=> $1::vector(${dims}))::float8 AS cosine_distance
+     FROM embeddings
+     WHERE dimensions = ${dims} AND model_id = $2
+       AND ($3::uuid IS NULL OR participant_id = $3::uuid)
+       AND ($4::text IS NULL OR kind = $4::text)
+     ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims})
+     LIMIT $5`,
+    [toVectorLiteral(q.query), q.modelId, q.participantId ?? null, q.kind ?? null, q.k],
+  );
+}
+
+/** Deletes every embedding of the participant; returns how many. */
+export async function deleteEmbeddings(db: Queryable, participantId: string): Promise<number> {
+  return (await db.query('DELETE FROM embeddings WHERE participant_id = $1 RETURNING id', [participantId]))
+    .length;
+}

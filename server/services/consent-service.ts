@@ -1,0 +1,98 @@
+import type {
+  ConsentRequest,
+  ConsentResponse,
+  ConsentScope,
+  WithdrawalResponse,
+} from '../../src/sync/contract.ts';
+import type { Database } from '../db/database.ts';
+import { consentRequired } from '../errors.ts';
+import { deleteAnalyses } from '../repositories/analyses.ts';
+import {
+  closeCurrentConsent,
+  currentConsent,
+  deleteConsents,
+  insertConsent,
+} from '../repositories/consents.ts';
+import { deleteEmbeddings } from '../repositories/embeddings.ts';
+import { deleteFeedback } from '../repositories/feedback.ts';
+import { deleteImages } from '../repositories/images.ts';
+import { deleteAnalysisLogs } from '../repositories/logs.ts';
+import { deleteParticipant } from '../repositories/participants.ts';
+import { deleteSessions } from '../repositories/sessions.ts';
+import type { ImageStore } from '../storage/image-store.ts';
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope));
+}
+
+/** Records consent, checks it before every upload, and carries out withdrawal. */
+export class ConsentService {
+  constructor(
+    private readonly db: Database,
+    private readonly images: ImageStore,
+  ) {}
+
+  /**
+   * Records the consent. The same version and scopes again changes nothing (idempotent); anything else
+   * closes the current consent (withdrawn_at) and records the new one.
+   */
+  async grant(participantId: string, request: ConsentRequest): Promise<ConsentResponse> {
+    const row = await this.db.transaction(async (tx) => {
+      const current = await currentConsent(tx, participantId);
+      if (
+        current &&
+        current.consent_version === request.version &&
+        sameScopes(current.scopes, request.scopes)
+      ) {
+        return current;
+      }
+      await closeCurrentConsent(tx, participantId);
+      return insertConsent(tx, participantId, request.version, request.scopes);
+    });
+    return {
+      participant_id: participantId,
+      version: row.consent_version,
+      scopes: row.scopes as ConsentScope[],
+      granted_at: row.granted_at.toISOString(),
+    };
+  }
+
+  /** @throws ApiError 403 unless the participant's current consent includes `scope`. */
+  async requireScope(participantId: string, scope: ConsentScope): Promise<void> {
+    const current = await currentConsent(this.db, participantId);
+    if (!current || !current.scopes.includes(scope)) throw consentRequired(scope);
+  }
+
+  /**
+   * Withdraws consent and deletes everything of the participant: every row (the participant's too) and
+   * every stored image. One transaction: if the image store fails, no row is deleted and a retry starts over.
+   * Returns the counts deleted.
+   */
+  async withdraw(participantId: string): Promise<WithdrawalResponse> {
+    const withdrawnAt = new Date();
+    const deleted = await this.db.transaction(async (tx) => {
+      const embeddings = await deleteEmbeddings(tx, participantId);
+      const { angleAnalyses, sessionAnalyses } = await deleteAnalyses(tx, participantId);
+      const images = await deleteImages(tx, participantId);
+      const sessions = await deleteSessions(tx, participantId);
+      const analysisLogs = await deleteAnalysisLogs(tx, participantId);
+      const feedback = await deleteFeedback(tx, participantId);
+      const consents = await deleteConsents(tx, participantId);
+      const participants = await deleteParticipant(tx, participantId);
+      const storedImages = await this.images.delete(images.storagePaths);
+      return {
+        participants,
+        consents,
+        sessions,
+        images: images.rows,
+        stored_images: storedImages,
+        session_analyses: sessionAnalyses,
+        angle_analyses: angleAnalyses,
+        embeddings,
+        analysis_logs: analysisLogs,
+        feedback,
+      };
+    });
+    return { participant_id: participantId, withdrawn_at: withdrawnAt.toISOString(), deleted };
+  }
+}

@@ -1,0 +1,178 @@
+import type { SessionStatus, SessionUpload, SessionUploadResponse } from '../../src/sync/contract.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { hasSessionAnalysis, upsertAngleAnalysis, upsertSessionAnalysis } from '../repositories/analyses.ts';
+import {
+  countSessionEmbeddings,
+  ensureEmbeddingIndex,
+  modelDimensions,
+  upsertEmbeddings,
+  type EmbeddingValues,
+} from '../repositories/embeddings.ts';
+import { countReceivedImages, upsertImageQuality } from '../repositories/images.ts';
+import { findOwnSession, upsertSession } from '../repositories/sessions.ts';
+import type { ConsentService } from './consent-service.ts';
+import { embeddingIdempotencyHash } from './embedding-hash.ts';
+
+/** Reports the first id that appears twice in `items` as a 400 naming its field. */
+function refuseDuplicates<T>(items: readonly T[] | undefined, field: string, key: (item: T) => string): void {
+  const seen = new Set<string>();
+  items?.forEach((item, i) => {
+    const k = key(item);
+    if (seen.has(k)) throw badRequest(`${field}.${i}`, `repeats ${JSON.stringify(k)}`);
+    seen.add(k);
+  });
+}
+
+function subjectOf(e: { kind: string; image_id?: string; angle?: string }): string {
+  if (e.kind === 'image') return e.image_id!;
+  return e.kind === 'angle' ? e.angle! : '';
+}
+
+/** Stores sessions with their image quality, analyses and embeddings, and answers their sync status. */
+export class SessionService {
+  /** Dimensions whose HNSW index is known to exist, so the DDL function runs once per dimension. */
+  private readonly indexedDimensions = new Set<number>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly consent: ConsentService,
+  ) {}
+
+  /**
+   * Inserts or updates the session and everything in the body, in one transaction; the same body twice
+   * leaves the same rows. Needs consent scope `sessions`, and `embeddings` when vectors are sent.
+   * @throws ApiError 403 (consent), 404 (another participant's session), 400 (inconsistent body),
+   *   409 (an image id already recorded under another angle).
+   */
+  async put(participantId: string, sessionId: string, body: SessionUpload): Promise<SessionUploadResponse> {
+    await this.consent.requireScope(participantId, 'sessions');
+    const embeddings = body.embeddings ?? [];
+    if (embeddings.length > 0) await this.consent.requireScope(participantId, 'embeddings');
+    if (body.angle_analyses?.length && !body.analysis) {
+      throw badRequest('analysis', 'required when angle_analyses are sent');
+    }
+    refuseDuplicates(body.images, 'images', (image) => image.image_id);
+    refuseDuplicates(body.angle_analyses, 'angle_analyses', (a) => a.angle);
+    refuseDuplicates(embeddings, 'embeddings', (e) => `${e.model_id}/${e.kind}/${subjectOf(e)}`);
+
+    const rows: EmbeddingValues[] = embeddings.map((e) => {
+      const vector = Float32Array.from(e.vector);
+      return {
+        participantId,
+        sessionId,
+        kind: e.kind,
+        imageId: e.image_id ?? null,
+        angle: e.angle ?? null,
+        modelId: e.model_id,
+        vector,
+        idempotencyHash: embeddingIdempotencyHash({
+          modelId: e.model_id,
+          sessionId,
+          kind: e.kind,
+          subject: subjectOf(e),
+          vector,
+        }),
+      };
+    });
+    await this.checkDimensions(rows);
+    for (const dims of new Set(rows.map((r) => r.vector.length))) await this.ensureIndex(dims);
+
+    return this.db.transaction(async (tx) => {
+      const session = await upsertSession(tx, {
+        id: sessionId,
+        participantId,
+        capturedAt: body.captured_at,
+        anglesExpected: body.angles_expected,
+        imagesExpected: body.images_expected,
+      });
+      if (!session) throw notFound('Session');
+      const imagesRecorded = await this.recordImages(tx, participantId, sessionId, body);
+      if (body.analysis) {
+        await upsertSessionAnalysis(tx, sessionId, participantId, body.analysis);
+        const key = {
+          sessionId,
+          participantId,
+          modelId: body.analysis.model_id,
+          analysisVersion: body.analysis.analysis_version,
+        };
+        for (const angle of body.angle_analyses ?? []) await upsertAngleAnalysis(tx, key, angle);
+      }
+      const stored = await upsertEmbeddings(tx, rows);
+      return {
+        session_id: sessionId,
+        created: session.created,
+        images_recorded: imagesRecorded,
+        analysis_recorded: body.analysis !== undefined,
+        angle_analyses_recorded: body.analysis ? (body.angle_analyses?.length ?? 0) : 0,
+        embeddings_stored: stored,
+        embeddings_unchanged: rows.length - stored,
+      };
+    });
+  }
+
+  /** Sync status of one of the participant's sessions. @throws ApiError 404. */
+  async status(participantId: string, sessionId: string): Promise<SessionStatus> {
+    const session = await findOwnSession(this.db, participantId, sessionId);
+    if (!session) throw notFound('Session');
+    const [imagesReceived, analysisReceived, embeddings] = await Promise.all([
+      countReceivedImages(this.db, sessionId),
+      hasSessionAnalysis(this.db, sessionId),
+      countSessionEmbeddings(this.db, sessionId),
+    ]);
+    let status: SessionStatus['status'] = 'processing';
+    if (session.last_error !== null) status = 'failed';
+    else if (analysisReceived && imagesReceived >= session.images_expected) status = 'completed';
+    return {
+      session_id: sessionId,
+      status,
+      images_expected: session.images_expected,
+      images_received: imagesReceived,
+      analysis_received: analysisReceived,
+      embeddings,
+      error: session.last_error,
+    };
+  }
+
+  private async recordImages(
+    tx: Queryable,
+    participantId: string,
+    sessionId: string,
+    body: SessionUpload,
+  ): Promise<number> {
+    const images = body.images ?? [];
+    for (const [i, image] of images.entries()) {
+      const recorded = await upsertImageQuality(tx, {
+        sessionId,
+        imageId: image.image_id,
+        participantId,
+        angle: image.angle,
+        quality: image.quality,
+      });
+      if (!recorded)
+        throw conflict(`images.${i}.angle`, `Image ${image.image_id} is stored under another angle`);
+    }
+    return images.length;
+  }
+
+  /** Every vector of a model has that model's dimension, in this body and in what is already stored. */
+  private async checkDimensions(rows: readonly EmbeddingValues[]): Promise<void> {
+    const seen = new Map<string, number>();
+    for (const [i, row] of rows.entries()) {
+      const expected = seen.get(row.modelId) ?? (await modelDimensions(this.db, row.modelId));
+      if (expected !== null && expected !== row.vector.length) {
+        throw badRequest(
+          `embeddings.${i}.vector`,
+          `model ${row.modelId} has ${expected} dimensions, this vector ${row.vector.length}`,
+        );
+      }
+      seen.set(row.modelId, row.vector.length);
+    }
+  }
+
+  private async ensureIndex(dims: number): Promise<void> {
+    if (this.indexedDimensions.has(dims)) return;
+    await ensureEmbeddingIndex(this.db, dims);
+    this.indexedDimensions.add(dims);
+  }
+}

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import type { ServerConfig } from './config.ts';
+import type { Database } from './db/database.ts';
+import { runMigrations } from './db/migrate.ts';
+import { openPglite } from './db/pglite.ts';
+import { openPostgres } from './db/postgres.ts';
+import { fileImageStore } from './storage/files.ts';
+import type { ImageStore } from './storage/image-store.ts';
+import { supabaseImageStore } from './storage/supabase.ts';
+
+/** The rows and the image bytes, opened together: embedded (PGlite + files) or Supabase (Postgres + Storage). */
+export interface DataStore {
+  readonly mode: 'embedded' | 'supabase';
+  readonly database: Database;
+  readonly images: ImageStore;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the store the configuration names and brings its schema up to date (migrations).
+ * Embedded: PGlite in `<dataDir>/db`, images in `<dataDir>/images`. PGlite is single-process: the server
+ * and `bcd export` cannot open the same embedded store at once.
+ * Supabase: node-postgres to `DATABASE_URL`, images in the configured bucket (created private if missing).
+ * @throws MigrationError, or the driver's error when the database cannot be opened.
+ */
+export async function openDataStore(config: ServerConfig): Promise<DataStore> {
+  if (config.supabase) {
+    const database = openPostgres(config.supabase.databaseUrl);
+    try {
+      await runMigrations(database);
+      const images = supabaseImageStore(config.supabase);
+      await images.ensureBucket();
+      return { mode: 'supabase', database, images, close: () => database.close() };
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  const { database } = await openPglite(path.join(config.dataDir, 'db'));
+  try {
+    await runMigrations(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const images = fileImageStore(path.join(config.dataDir, 'images'));
+  return { mode: 'embedded', database, images, close: () => database.close() };
+}

@@ -1,0 +1,348 @@
+/**
+ * The sync API contract shared by the app's outbox and the sync server: paths, headers, consent scopes,
+ * request and response bodies (zod schemas and their types). Platform-free: no Node APIs, so the browser
+ * bundle imports exactly what the server validates against.
+ */
+import { z } from 'zod';
+import type { ComparisonLayer } from '../core/scoring/types.ts';
+import type { VariationLevel } from '../core/scoring/levels.ts';
+
+/** Version of this contract; served by `/health` so an outbox can tell which server it talks to. */
+export const SYNC_CONTRACT_VERSION = '1';
+
+/** Request headers of an image upload. */
+export const HEADER_ANGLE = 'x-angle';
+export const HEADER_SHA256 = 'x-sha256';
+
+/** Image types the server stores (the outbox re-encodes other formats to JPEG). */
+export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png'] as const;
+export type ImageContentType = (typeof IMAGE_CONTENT_TYPES)[number];
+
+/** API paths; ids are URL-encoded, although the id pattern below never needs it. */
+export const API_PATHS = {
+  health: '/health',
+  ready: '/ready',
+  openapi: '/openapi.json',
+  participants: '/api/participants',
+  consent: '/api/consent',
+  session: (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`,
+  sessionStatus: (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/status`,
+  image: (sessionId: string, imageId: string) =>
+    `/api/sessions/${encodeURIComponent(sessionId)}/images/${encodeURIComponent(imageId)}`,
+  logs: '/api/logs',
+  feedback: '/api/feedback',
+} as const;
+
+/** Client-generated ids (sessions, images, logs, feedback): UUIDs fit. Path-safe by construction. */
+export const ClientIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'letters, digits, "-" or "_", 1–128 characters');
+
+/** An angle name such as `front` or `left_oblique`; the set is configurable, so only the form is checked. */
+export const AngleSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits or "_", starting with a letter');
+
+/** Id of the embedding model (same form as the model manifest's `id`). */
+export const ModelIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/);
+
+/** What a participant may share. Each upload route requires one scope (see `SCOPE_OF_ROUTE`). */
+export const CONSENT_SCOPES = ['sessions', 'images', 'embeddings', 'logs', 'feedback'] as const;
+export const ConsentScopeSchema = z.enum(CONSENT_SCOPES);
+export type ConsentScope = z.infer<typeof ConsentScopeSchema>;
+
+const VARIATION_LEVELS = [
+  'stable',
+  'mild_variation',
+  'moderate_variation',
+  'higher_variation',
+  'strong_variation',
+] as const satisfies readonly VariationLevel[];
+export const VariationLevelSchema = z.enum(VARIATION_LEVELS);
+
+const COMPARISON_LAYERS = [
+  'angle_embedding',
+  'session_embedding',
+] as const satisfies readonly ComparisonLayer[];
+
+const unit = z.number().min(0).max(1);
+const timestamp = z.iso.datetime({ offset: true });
+
+/** Largest vector the server stores: pgvector's HNSW index takes at most 2,000 dimensions. */
+export const MAX_EMBEDDING_DIMENSIONS = 2000;
+
+// ---------------------------------------------------------------------------------------------------------
+// Participants and consent
+
+/** `POST /api/participants` answer (embedded mode): the pseudonymous id and its bearer token. */
+export const EnrolmentResponseSchema = z.object({
+  participant_id: z.uuid(),
+  token: z.string(),
+});
+export type EnrolmentResponse = z.infer<typeof EnrolmentResponseSchema>;
+
+/** `PUT /api/consent` body: the consent-text version the person read and the scopes they agreed to. */
+export const ConsentRequestSchema = z.object({
+  version: z.string().min(1).max(64),
+  scopes: z
+    .array(ConsentScopeSchema)
+    .min(1)
+    .refine((scopes) => new Set(scopes).size === scopes.length, 'scopes must not repeat'),
+});
+export type ConsentRequest = z.infer<typeof ConsentRequestSchema>;
+
+export const ConsentResponseSchema = z.object({
+  participant_id: z.uuid(),
+  version: z.string(),
+  scopes: z.array(ConsentScopeSchema),
+  granted_at: timestamp,
+});
+export type ConsentResponse = z.infer<typeof ConsentResponseSchema>;
+
+/** `DELETE /api/consent` answer: how many rows of each kind, and stored image files, were deleted. */
+export const WithdrawalResponseSchema = z.object({
+  participant_id: z.uuid(),
+  withdrawn_at: timestamp,
+  deleted: z.object({
+    participants: z.number().int(),
+    consents: z.number().int(),
+    sessions: z.number().int(),
+    images: z.number().int(),
+    stored_images: z.number().int(),
+    session_analyses: z.number().int(),
+    angle_analyses: z.number().int(),
+    embeddings: z.number().int(),
+    analysis_logs: z.number().int(),
+    feedback: z.number().int(),
+  }),
+});
+export type WithdrawalResponse = z.infer<typeof WithdrawalResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Sessions
+
+/** Per-image quality figures as computed on the device (SPEC "Per image: quality"). */
+export const ImageQualitySchema = z.object({
+  image_quality_score: unit,
+  blur_score: z.number().min(0),
+  brightness: unit,
+  contrast: unit,
+  clipped_fraction: unit,
+  flags: z.array(z.string().max(64)).max(32),
+});
+export type ImageQuality = z.infer<typeof ImageQualitySchema>;
+
+/** An image of the session announced with its quality; its bytes arrive through the image route. */
+export const SessionImageSchema = z.object({
+  image_id: ClientIdSchema,
+  angle: AngleSchema,
+  quality: ImageQualitySchema,
+});
+
+/** The session-level result of the scoring core (`SessionAnalysis` without vectors and angles). */
+export const SessionAnalysisSchema = z.object({
+  analysis_version: z.string().min(1).max(64),
+  model_id: ModelIdSchema,
+  overall_score: unit,
+  variation_level: VariationLevelSchema,
+  angle_aware_score: unit.nullable(),
+  session_quality_score: unit,
+  analysis_confidence_score: unit,
+  image_quality_summary: z.object({
+    images: z.number().int().min(0),
+    mean_image_quality: unit,
+    min_image_quality: unit,
+    flag_counts: z.record(z.string().max(64), z.number().int().min(0)),
+  }),
+  baseline_used: z.object({
+    sessions: z.number().int().min(0),
+    session_ids: z.array(ClientIdSchema).max(1000),
+    window: z.number().int().positive().nullable(),
+  }),
+  comparison_layers_used: z.array(z.enum(COMPARISON_LAYERS)),
+});
+export type SessionAnalysisBody = z.infer<typeof SessionAnalysisSchema>;
+
+/** One angle's result (the scoring core's `AngleAnalysis` without its embedding). */
+export const AngleAnalysisSchema = z.object({
+  angle: AngleSchema,
+  image_count: z.number().int().min(0),
+  change_score: unit,
+  variation_level: VariationLevelSchema,
+  baseline_sessions: z.number().int().min(0),
+  angle_quality_score: unit,
+});
+export type AngleAnalysisBody = z.infer<typeof AngleAnalysisSchema>;
+
+/** What an embedding describes: one image, the mean of one angle, or the whole session. */
+export const EMBEDDING_KINDS = ['image', 'angle', 'session'] as const;
+
+/** Allowed distance of a vector's L2 norm from 1 (float32 rounding of a normalised vector). */
+export const NORM_TOLERANCE = 1e-3;
+
+/**
+ * An L2-normalised float32 embedding with what it describes. `image` needs `image_id` and `angle`,
+ * `angle` needs `angle`, `session` needs neither.
+ */
+export const EmbeddingSchema = z
+  .object({
+    kind: z.enum(EMBEDDING_KINDS),
+    model_id: ModelIdSchema,
+    image_id: ClientIdSchema.optional(),
+    angle: AngleSchema.optional(),
+    vector: z.array(z.number()).min(1).max(MAX_EMBEDDING_DIMENSIONS),
+  })
+  .superRefine((embedding, ctx) => {
+    if (embedding.kind === 'image' && embedding.image_id === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['image_id'], message: 'required for an image embedding' });
+    }
+    if (embedding.kind !== 'session' && embedding.angle === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['angle'],
+        message: `required for an ${embedding.kind} embedding`,
+      });
+    }
+    if (embedding.kind !== 'image' && embedding.image_id !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['image_id'], message: 'only image embeddings name an image' });
+    }
+    if (embedding.kind === 'session' && embedding.angle !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['angle'], message: 'a session embedding has no angle' });
+    }
+    const norm = Math.hypot(...embedding.vector);
+    if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
+      ctx.addIssue({ code: 'custom', path: ['vector'], message: `must be L2-normalised (norm is ${norm})` });
+    }
+  });
+export type EmbeddingBody = z.infer<typeof EmbeddingSchema>;
+
+/**
+ * `PUT /api/sessions/:sessionId` body. Send it as often as needed (idempotent): first with the capture
+ * metadata, later again with the analysis, the angle analyses and the embeddings.
+ */
+export const SessionUploadSchema = z.object({
+  captured_at: timestamp,
+  angles_expected: z.array(AngleSchema).max(64),
+  images_expected: z.number().int().min(0).max(500),
+  images: z.array(SessionImageSchema).max(500).optional(),
+  analysis: SessionAnalysisSchema.optional(),
+  angle_analyses: z.array(AngleAnalysisSchema).max(64).optional(),
+  embeddings: z.array(EmbeddingSchema).max(600).optional(),
+});
+export type SessionUpload = z.infer<typeof SessionUploadSchema>;
+
+export const SessionUploadResponseSchema = z.object({
+  session_id: ClientIdSchema,
+  created: z.boolean(),
+  images_recorded: z.number().int(),
+  analysis_recorded: z.boolean(),
+  angle_analyses_recorded: z.number().int(),
+  embeddings_stored: z.number().int().describe('new or changed vectors'),
+  embeddings_unchanged: z.number().int().describe('vectors already stored with the same idempotency hash'),
+});
+export type SessionUploadResponse = z.infer<typeof SessionUploadResponseSchema>;
+
+export const SYNC_STATUSES = ['processing', 'completed', 'failed'] as const;
+
+/** `GET /api/sessions/:sessionId/status`. `completed` = analysis stored and every expected image received. */
+export const SessionStatusSchema = z.object({
+  session_id: ClientIdSchema,
+  status: z.enum(SYNC_STATUSES),
+  images_expected: z.number().int(),
+  images_received: z.number().int(),
+  analysis_received: z.boolean(),
+  embeddings: z.number().int(),
+  error: z
+    .string()
+    .nullable()
+    .describe('why the last upload to this session was refused, until one succeeds'),
+});
+export type SessionStatus = z.infer<typeof SessionStatusSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Images
+
+export const ImageUploadHeadersSchema = z.object({
+  [HEADER_ANGLE]: AngleSchema,
+  [HEADER_SHA256]: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256 of the body'),
+  'content-type': z.enum(IMAGE_CONTENT_TYPES),
+});
+
+export const ImageUploadResponseSchema = z.object({
+  session_id: ClientIdSchema,
+  image_id: ClientIdSchema,
+  sha256: z.string(),
+  byte_size: z.number().int(),
+  stored: z.boolean().describe('false when the same bytes were already stored (a retry)'),
+});
+export type ImageUploadResponse = z.infer<typeof ImageUploadResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Logs and feedback
+
+/** One analysis log from the device (SPEC "On the device": timings, backend, model, errors, confidence). */
+export const AnalysisLogSchema = z.object({
+  log_id: ClientIdSchema,
+  session_id: ClientIdSchema.optional(),
+  created_at: timestamp,
+  level: z.enum(['info', 'warn', 'error']),
+  backend: z.string().max(32).optional(),
+  model_id: ModelIdSchema.optional(),
+  stage_timings_ms: z.record(z.string().max(64), z.number().min(0)),
+  confidence: unit.optional(),
+  errors: z.array(z.string().max(2000)).max(50),
+  message: z.string().max(2000).optional(),
+});
+export const LogUploadSchema = z.object({ entries: z.array(AnalysisLogSchema).min(1).max(200) });
+export type LogUpload = z.infer<typeof LogUploadSchema>;
+
+/** A person's flag on a result or a photo, kept for labelling (SPEC "active learning"). */
+export const FeedbackSchema = z.object({
+  feedback_id: ClientIdSchema,
+  session_id: ClientIdSchema.optional(),
+  image_id: ClientIdSchema.optional(),
+  angle: AngleSchema.optional(),
+  kind: z.enum(['result_looks_wrong', 'bad_photo', 'other']),
+  note: z.string().max(2000).optional(),
+  created_at: timestamp,
+});
+export type FeedbackBody = z.infer<typeof FeedbackSchema>;
+
+export const AcceptedResponseSchema = z.object({
+  received: z.number().int(),
+  stored: z.number().int().describe('new rows; the rest were already stored (retries)'),
+});
+export type AcceptedResponse = z.infer<typeof AcceptedResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Health and errors
+
+export const HealthResponseSchema = z.object({
+  status: z.literal('ok'),
+  contract_version: z.string(),
+  mode: z.enum(['embedded', 'supabase']),
+  uptime_s: z.number(),
+});
+
+export const ReadyResponseSchema = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  database: z.enum(['ok', 'unavailable']),
+  image_store: z.enum(['ok', 'unavailable']),
+});
+
+/** Every error answer. `field` names the offending body field, path parameter or header when there is one. */
+export const ErrorResponseSchema = z.object({
+  error: z.string(),
+  message: z.string(),
+  field: z.string().optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
+
+/** The scope each upload needs; a missing scope answers 403. */
+export const SCOPE_OF_UPLOAD = {
+  session: 'sessions',
+  embeddings: 'embeddings',
+  image: 'images',
+  logs: 'logs',
+  feedback: 'feedback',
+} as const satisfies Record<string, ConsentScope>;
