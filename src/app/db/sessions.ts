@@ -1,0 +1,179 @@
+import type {
+  HistorySession,
+  ScoredImage,
+  ScoringSession,
+  SessionAnalysis,
+} from '../../core/scoring/index.ts';
+import type {
+  AnalysisLogRow,
+  AnalysisRow,
+  AngleAnalysisRow,
+  EmbeddingRow,
+  ImageRow,
+  SessionRow,
+} from './schema.ts';
+import { db } from './schema.ts';
+import { StorageFullError, isQuotaError } from './storage.ts';
+
+/** A photo of a new session, analysed and ready to be stored. */
+export interface NewImage extends Omit<ImageRow, 'id' | 'session_id' | 'created_at'> {
+  embedding: Float32Array;
+}
+
+/** Everything one analysed session writes. */
+export interface NewSession {
+  session: SessionRow;
+  images: NewImage[];
+  analysis: SessionAnalysis;
+  log: Omit<AnalysisLogRow, 'id' | 'session_id'>;
+}
+
+/** A session in the history list, with its analysis by the model in use (when it has one). */
+export interface SessionSummary {
+  session: SessionRow;
+  analysis: AnalysisRow | undefined;
+}
+
+/** Orders photos as the CLI reads a session folder (angle name, then position) so float sums match it. */
+function byAngleThenPosition(a: { angle: string; position: number }, b: { angle: string; position: number }) {
+  return a.angle === b.angle ? a.position - b.position : a.angle < b.angle ? -1 : 1;
+}
+
+/** Builds the scoring view of stored photos that carry an embedding of `modelId`. */
+function scoredImages(images: ImageRow[], embeddings: EmbeddingRow[], modelId: string): ScoredImage[] {
+  const vectors = new Map(
+    embeddings.filter((e) => e.model_id === modelId).map((e) => [e.image_id, e.vector]),
+  );
+  return [...images].sort(byAngleThenPosition).flatMap((image) => {
+    const embedding = image.id === undefined ? undefined : vectors.get(image.id);
+    return embedding
+      ? [{ image_id: String(image.id), angle: image.angle, embedding, quality: image.quality }]
+      : [];
+  });
+}
+
+/**
+ * Scoring view of one stored session: its photos embedded by `modelId`.
+ * @returns undefined when the session does not exist.
+ */
+export async function loadScoringSession(
+  sessionId: string,
+  modelId: string,
+): Promise<ScoringSession | undefined> {
+  if (!(await db.sessions.get(sessionId))) return undefined;
+  const [images, embeddings] = await Promise.all([
+    db.images.where('session_id').equals(sessionId).toArray(),
+    db.embeddings.where('session_id').equals(sessionId).toArray(),
+  ]);
+  return { session_id: sessionId, model_id: modelId, images: scoredImages(images, embeddings, modelId) };
+}
+
+/**
+ * The history a new session is scored against: every stored session analysed by `modelId`, oldest first, with
+ * the angle change it was given (null when it had no baseline), exactly as the CLI feeds `analyzeSession`.
+ */
+export async function loadScoringHistory(modelId: string): Promise<HistorySession[]> {
+  const [sessions, analyses, images, embeddings] = await Promise.all([
+    db.sessions.orderBy('created_at').toArray(),
+    db.analyses.where('model_id').equals(modelId).toArray(),
+    db.images.toArray(),
+    db.embeddings.where('model_id').equals(modelId).toArray(),
+  ]);
+  const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
+  return sessions.flatMap((s) => {
+    const analysis = analysisOf.get(s.id);
+    if (!analysis) return [];
+    const own = scoredImages(
+      images.filter((i) => i.session_id === s.id),
+      embeddings.filter((e) => e.session_id === s.id),
+      modelId,
+    );
+    if (own.length === 0) return [];
+    const angle_aware_score = analysis.baseline_used.sessions > 0 ? analysis.angle_aware_score : null;
+    return [{ session_id: s.id, model_id: modelId, images: own, angle_aware_score }];
+  });
+}
+
+/** Sessions newest first, each with its analysis by `modelId`. */
+export async function listSessions(modelId: string): Promise<SessionSummary[]> {
+  const [sessions, analyses] = await Promise.all([
+    db.sessions.orderBy('created_at').reverse().toArray(),
+    db.analyses.where('model_id').equals(modelId).toArray(),
+  ]);
+  const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
+  return sessions.map((session) => ({ session, analysis: analysisOf.get(session.id) }));
+}
+
+/**
+ * Writes an analysed session, its photos, embeddings, analysis and log in one transaction: either all of it is
+ * stored or none of it (no partial session is left behind).
+ * @returns the stored image ids, in the order of `input.images`.
+ * @throws StorageFullError when the device is out of space (nothing was written); other errors as they come.
+ */
+export async function saveAnalysedSession(input: NewSession): Promise<number[]> {
+  const { session, analysis } = input;
+  const now = session.created_at;
+  const { angles, ...sessionAnalysis } = analysis;
+  try {
+    return await db.transaction(
+      'rw',
+      [db.sessions, db.images, db.embeddings, db.analyses, db.angle_analyses, db.analysis_logs],
+      async () => {
+        await db.sessions.add(session);
+        const ids: number[] = [];
+        for (const { embedding, ...image } of input.images) {
+          const id = (await db.images.add({ ...image, session_id: session.id, created_at: now })) as number;
+          ids.push(id);
+          await db.embeddings.add({
+            image_id: id,
+            session_id: session.id,
+            angle: image.angle,
+            model_id: analysis.model_id,
+            vector: embedding,
+            created_at: now,
+          });
+        }
+        await db.analyses.add({ ...sessionAnalysis, created_at: now });
+        await db.angle_analyses.bulkAdd(
+          angles.map((a): AngleAnalysisRow => ({
+            ...a,
+            session_id: session.id,
+            model_id: analysis.model_id,
+          })),
+        );
+        await db.analysis_logs.add({ ...input.log, session_id: session.id });
+        return ids;
+      },
+    );
+  } catch (err) {
+    if (isQuotaError(err)) throw new StorageFullError(err);
+    throw err;
+  }
+}
+
+/** Records an analysis that failed before anything was saved. Best effort: the person already sees the error. */
+export async function logFailedAnalysis(log: Omit<AnalysisLogRow, 'id' | 'session_id'>): Promise<void> {
+  await db.analysis_logs.add({ ...log, session_id: null });
+}
+
+/**
+ * Deletes one session and everything that refers to it, in one transaction.
+ * @returns the ids of the deleted photos (to drop them from the vector index).
+ */
+export async function deleteSession(sessionId: string): Promise<number[]> {
+  return db.transaction(
+    'rw',
+    [db.sessions, db.images, db.embeddings, db.analyses, db.angle_analyses, db.analysis_logs, db.feedback],
+    async () => {
+      const imageIds = (await db.images.where('session_id').equals(sessionId).primaryKeys()) as number[];
+      await db.images.where('session_id').equals(sessionId).delete();
+      await db.embeddings.where('session_id').equals(sessionId).delete();
+      await db.analyses.where('session_id').equals(sessionId).delete();
+      await db.angle_analyses.where('session_id').equals(sessionId).delete();
+      await db.analysis_logs.where('session_id').equals(sessionId).delete();
+      await db.feedback.where('session_id').equals(sessionId).delete();
+      await db.sessions.delete(sessionId);
+      return imageIds;
+    },
+  );
+}

@@ -1,0 +1,172 @@
+import { DEFAULT_ANGLES, ANALYSIS_VERSION } from '../../core/config.ts';
+import { analyzeSession } from '../../core/scoring/index.ts';
+import type { ScoredImage } from '../../core/scoring/index.ts';
+import type { AnalysisStage, ImageAnalysis } from '../analysis/client.ts';
+import type { ImageStageTimings } from '../db/schema.ts';
+import { loadScoringHistory, logFailedAnalysis, saveAnalysedSession } from '../db/sessions.ts';
+import type { NewImage } from '../db/sessions.ts';
+import { requestPersistentStorage } from '../db/storage.ts';
+import type { DraftPhoto } from './draft.ts';
+import { analysisClient, modelInfo } from './services.ts';
+import { indexPhotos } from './similar.ts';
+
+/** How far the analysis of a session has got. */
+export interface AnalyseProgress {
+  /** Photos finished. */
+  done: number;
+  total: number;
+  stage: AnalysisStage | 'scoring' | 'saving';
+  /** Of the whole session, 0–1. */
+  fraction: number;
+}
+
+/**
+ * Scoring options, the same as the CLI's defaults, so a session scores the same on the phone and in the CLI:
+ * the six default angles and a baseline over all earlier sessions.
+ */
+export const SCORING_OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null } as const;
+
+/** An analysis that stopped, naming the photo it stopped at when there is one. */
+export class SessionAnalysisError extends Error {
+  override readonly name = 'SessionAnalysisError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly fileName?: string,
+  ) {
+    super(message);
+  }
+}
+
+function codeOf(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown';
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error && err.message ? err.message : String(err);
+}
+
+/** Photos in the order the CLI reads a session folder: angle name, then the order they were added. */
+function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; position: number }[] {
+  const seen = new Map<string, number>();
+  return photos.map((photo) => {
+    const position = seen.get(photo.angle) ?? 0;
+    seen.set(photo.angle, position + 1);
+    return { photo, position };
+  });
+}
+
+/**
+ * Analyses the draft's photos in the workers, scores the session against the stored history of the same model
+ * with the shared scoring core, and stores everything in one transaction.
+ * @returns the new session's id.
+ * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
+ *   StorageFullError when the device is out of space (nothing is stored).
+ */
+export async function analyseSession(
+  photos: readonly DraftPhoto[],
+  options: { signal?: AbortSignal; onProgress?: (p: AnalyseProgress) => void },
+): Promise<string> {
+  const started = performance.now();
+  const total = photos.length;
+  const report = (done: number, stage: AnalyseProgress['stage'], fraction: number) =>
+    options.onProgress?.({ done, total, stage, fraction: Math.min(1, (done + fraction) / (total + 0.2)) });
+  const info = await modelInfo();
+  const logBase = {
+    created_at: new Date().toISOString(),
+    model_id: info.id,
+    analysis_version: ANALYSIS_VERSION,
+    backend: info.backend,
+    threads: info.threads,
+  };
+  const timings: ImageStageTimings[] = [];
+  const analysed: { photo: DraftPhoto; position: number; result: ImageAnalysis }[] = [];
+  for (const [i, { photo, position }] of positioned(photos).entries()) {
+    try {
+      const result = await analysisClient().analyseImage(photo.file, {
+        signal: options.signal,
+        onProgress: (stage, fraction) => report(i, stage, fraction),
+      });
+      analysed.push({ photo, position, result });
+      timings.push({ file_name: photo.file.name, angle: photo.angle, ...result.timings });
+    } catch (err) {
+      const error = {
+        stage: 'image',
+        code: codeOf(err),
+        message: messageOf(err),
+        file_name: photo.file.name,
+      };
+      await logFailedAnalysis({
+        ...logBase,
+        images: timings,
+        scoring_ms: 0,
+        total_ms: performance.now() - started,
+        confidence: null,
+        errors: [error],
+      }).catch(() => undefined);
+      throw new SessionAnalysisError(error.message, error.code, photo.file.name);
+    }
+  }
+
+  report(total, 'scoring', 0);
+  const scoringStarted = performance.now();
+  const sessionId = crypto.randomUUID();
+  const images: ScoredImage[] = [...analysed]
+    .sort((a, b) =>
+      a.photo.angle === b.photo.angle ? a.position - b.position : a.photo.angle < b.photo.angle ? -1 : 1,
+    )
+    .map(({ photo, position, result }) => ({
+      image_id: `${photo.angle}__${position}`,
+      angle: photo.angle,
+      embedding: result.embedding,
+      quality: result.quality,
+    }));
+  const history = await loadScoringHistory(info.id);
+  const analysis = analyzeSession(
+    { session_id: sessionId, model_id: info.id, images },
+    history,
+    SCORING_OPTIONS,
+  );
+  const scoringMs = performance.now() - scoringStarted;
+
+  report(total, 'saving', 0.1);
+  const newImages: NewImage[] = analysed.map(({ photo, position, result }) => ({
+    angle: photo.angle,
+    position,
+    file_name: photo.file.name,
+    blob: photo.file,
+    thumbnail: result.thumbnail,
+    width: result.width,
+    height: result.height,
+    sha256: photo.sha256,
+    quality: result.quality,
+    embedding: result.embedding,
+  }));
+  const createdAt = new Date().toISOString();
+  const ids = await saveAnalysedSession({
+    session: {
+      id: sessionId,
+      created_at: createdAt,
+      angles: [...new Set(photos.map((p) => p.angle))],
+      image_count: photos.length,
+    },
+    images: newImages,
+    analysis,
+    log: {
+      ...logBase,
+      images: timings,
+      scoring_ms: scoringMs,
+      total_ms: performance.now() - started,
+      confidence: analysis.analysis_confidence_score,
+      errors: [],
+    },
+  });
+  await indexPhotos(
+    info.id,
+    ids.map((id, i) => ({ id, vector: newImages[i]?.embedding as Float32Array })),
+  );
+  // Asked after the first save: the browser decides, and it may agree more readily once data exists.
+  void requestPersistentStorage();
+  return sessionId;
+}

@@ -1,0 +1,125 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ImageQuality } from '../../core/quality/index.ts';
+import { angleName } from '../text/angles.ts';
+import { analysisClient } from './services.ts';
+
+/** Where a photo's quality check stands. */
+export type PhotoCheck =
+  { status: 'checking' } | { status: 'ready'; quality: ImageQuality; width: number; height: number };
+
+/** A photo waiting in a slot of the new session. */
+export interface DraftPhoto {
+  key: string;
+  angle: string;
+  file: File;
+  sha256: string;
+  previewUrl: string;
+  check: PhotoCheck;
+}
+
+/** A file a slot refused, with the reason in plain words. */
+export interface SlotMessage {
+  key: string;
+  angle: string;
+  fileName: string;
+  message: string;
+}
+
+/** The session being put together. It lives as long as the page, so moving between screens loses nothing. */
+export interface Draft {
+  photos: DraftPhoto[];
+  messages: SlotMessage[];
+}
+
+let draft: Draft = { photos: [], messages: [] };
+const listeners = new Set<(d: Draft) => void>();
+let counter = 0;
+
+function update(change: (d: Draft) => Draft): void {
+  draft = change(draft);
+  for (const listener of listeners) listener(draft);
+}
+
+/** The draft as it is now. */
+export function currentDraft(): Draft {
+  return draft;
+}
+
+/** The draft, re-rendering on every change. */
+export function useDraft(): Draft {
+  const [value, setValue] = useState(draft);
+  useEffect(() => {
+    listeners.add(setValue);
+    setValue(draft);
+    return () => void listeners.delete(setValue);
+  }, []);
+  return value;
+}
+
+async function sha256Hex(file: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error && err.message ? err.message : 'This file could not be read.';
+}
+
+function addMessage(angle: string, fileName: string, message: string): void {
+  update((d) => ({ ...d, messages: [...d.messages, { key: `m${++counter}`, angle, fileName, message }] }));
+}
+
+/**
+ * Adds photos to an angle's slot and checks their quality at once. A file that cannot be used (not an image,
+ * damaged, too small…) or is already in the session is not added; the slot says why instead.
+ */
+export async function addPhotos(angle: string, files: readonly File[]): Promise<void> {
+  await Promise.all(
+    files.map(async (file) => {
+      const sha256 = await sha256Hex(file);
+      const twin = draft.photos.find((p) => p.sha256 === sha256);
+      if (twin) {
+        addMessage(angle, file.name, `This photo is already in this session (${angleName(twin.angle)}).`);
+        return;
+      }
+      const key = `p${++counter}`;
+      const photo: DraftPhoto = {
+        key,
+        angle,
+        file,
+        sha256,
+        previewUrl: URL.createObjectURL(file),
+        check: { status: 'checking' },
+      };
+      update((d) => ({ ...d, photos: [...d.photos, photo] }));
+      try {
+        const result = await analysisClient().checkQuality(file);
+        update((d) => ({
+          ...d,
+          photos: d.photos.map((p) => (p.key === key ? { ...p, check: { status: 'ready', ...result } } : p)),
+        }));
+      } catch (err) {
+        removePhoto(key);
+        addMessage(angle, file.name, errorMessage(err));
+      }
+    }),
+  );
+}
+
+/** Takes a photo out of the draft. */
+export function removePhoto(key: string): void {
+  const photo = draft.photos.find((p) => p.key === key);
+  if (photo) URL.revokeObjectURL(photo.previewUrl);
+  update((d) => ({ ...d, photos: d.photos.filter((p) => p.key !== key) }));
+}
+
+/** Hides a slot's message once read. */
+export function dismissMessage(key: string): void {
+  update((d) => ({ ...d, messages: d.messages.filter((m) => m.key !== key) }));
+}
+
+/** Empties the draft (after its session was saved). */
+export function clearDraft(): void {
+  for (const photo of draft.photos) URL.revokeObjectURL(photo.previewUrl);
+  update(() => ({ photos: [], messages: [] }));
+}

@@ -1,0 +1,62 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
+
+/**
+ * Cross-origin isolation lets onnxruntime-web run WASM threads (SharedArrayBuffer). Every server that
+ * hosts the app must send these two headers; the dev and preview servers here do.
+ */
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** The ONNX model (~9 MB) and the onnxruntime WASM files (up to ~25 MB each) must be precached too. */
+const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
+
+export default defineConfig({
+  plugins: [
+    preact(),
+    VitePWA({
+      registerType: 'prompt',
+      // Registration is done by src/app/pwa/ with workbox-window, so the person is asked before updating.
+      injectRegister: false,
+      strategies: 'generateSW',
+      includeAssets: ['icons/icon.svg'],
+      manifest: {
+        name: 'BCD photo diary',
+        short_name: 'BCD',
+        description: 'A private photo diary that measures visible change over time, on your phone.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        background_color: '#f6f4ef',
+        theme_color: '#2f5d62',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{html,js,mjs,css,svg,png,webmanifest,json,onnx,wasm}'],
+        maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
+        navigateFallback: '/index.html',
+        cleanupOutdatedCaches: true,
+      },
+      devOptions: { enabled: false },
+    }),
+  ],
+  worker: { format: 'es' },
+  assetsInclude: ['**/*.onnx'],
+  // onnxruntime-web and hnswlib-wasm locate their .wasm files at run time; pre-bundling would move them away.
+  optimizeDeps: { exclude: ['onnxruntime-web', 'hnswlib-wasm'] },
+  build: {
+    target: 'es2022',
+    // OpenCV.js alone is ~10 MB inside the preprocess worker; that size is expected, not a mistake.
+    chunkSizeWarningLimit: 12_000,
+  },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
+});
