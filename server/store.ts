@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { ServerConfig } from './config.ts';
 import type { Database } from './db/database.ts';
+import { lockDataDir } from './db/lock.ts';
 import { runMigrations } from './db/migrate.ts';
 import { openPglite } from './db/pglite.ts';
 import { openPostgres } from './db/postgres.ts';
@@ -18,10 +19,10 @@ export interface DataStore {
 
 /**
  * Opens the store the configuration names and brings its schema up to date (migrations).
- * Embedded: PGlite in `<dataDir>/db`, images in `<dataDir>/images`. PGlite is single-process: the server
- * and `bcd export` cannot open the same embedded store at once.
+ * Embedded: PGlite in `<dataDir>/db`, images in `<dataDir>/images`. PGlite is single-process, so the store
+ * is locked (`<dataDir>/store.lock`): the server and `bcd export` cannot open it at the same time.
  * Supabase: node-postgres to `DATABASE_URL`, images in the configured bucket (created private if missing).
- * @throws MigrationError, or the driver's error when the database cannot be opened.
+ * @throws StoreInUseError (embedded store held by a live process), MigrationError, or the driver's error.
  */
 export async function openDataStore(config: ServerConfig): Promise<DataStore> {
   if (config.supabase) {
@@ -36,13 +37,23 @@ export async function openDataStore(config: ServerConfig): Promise<DataStore> {
       throw error;
     }
   }
-  const { database } = await openPglite(path.join(config.dataDir, 'db'));
+  const unlock = await lockDataDir(config.dataDir);
   try {
-    await runMigrations(database);
+    const { database } = await openPglite(path.join(config.dataDir, 'db'));
+    try {
+      await runMigrations(database);
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    const images = fileImageStore(path.join(config.dataDir, 'images'));
+    const close = async () => {
+      await database.close();
+      await unlock();
+    };
+    return { mode: 'embedded', database, images, close };
   } catch (error) {
-    await database.close();
+    await unlock();
     throw error;
   }
-  const images = fileImageStore(path.join(config.dataDir, 'images'));
-  return { mode: 'embedded', database, images, close: () => database.close() };
 }

@@ -1,0 +1,193 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig, type ServerConfig } from '../../server/config.ts';
+import { openDataStore, type DataStore } from '../../server/store.ts';
+import {
+  API_PATHS,
+  CONSENT_SCOPES,
+  HEADER_ANGLE,
+  HEADER_SHA256,
+  type ConsentScope,
+  type SessionUpload,
+} from '../../src/sync/contract.ts';
+import { stripImageMetadata } from '../../src/sync/image-metadata.ts';
+
+export const PHOTOS = '/work/shared/data/photos';
+export const MODEL_ID = 'test-model-8';
+export const DIMS = 8;
+
+/** A temporary directory removed by the returned cleanup. */
+export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), `bcd-${prefix}-`));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Configuration for tests: silent logs, the given data dir, overrides as environment variables. */
+export function testConfig(dataDir: string, env: Record<string, string> = {}): ServerConfig {
+  return loadConfig({ BCD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+}
+
+/** One embedded store per test file (PGlite start-up costs seconds), shared by apps of different configs. */
+export async function openTestStore(): Promise<{
+  store: DataStore;
+  dataDir: string;
+  close: () => Promise<void>;
+}> {
+  const { dir, remove } = await tempDir('store');
+  const store = await openDataStore(testConfig(dir));
+  return {
+    store,
+    dataDir: dir,
+    close: async () => {
+      await store.close();
+      await remove();
+    },
+  };
+}
+
+export function appOn(store: DataStore, dataDir: string, env: Record<string, string> = {}) {
+  return buildApp({ config: testConfig(dataDir, env), store, logger: false });
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A real photo with its metadata stripped by the helper the outbox uses. */
+export async function cleanJpeg(name = 'exif/gps.jpg'): Promise<Uint8Array> {
+  return stripImageMetadata(new Uint8Array(await readFile(path.join(PHOTOS, name))));
+}
+
+export async function photo(name: string): Promise<Uint8Array> {
+  return new Uint8Array(await readFile(path.join(PHOTOS, name)));
+}
+
+export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Enrols a participant and records consent for `scopes` (all by default). */
+export async function participant(
+  app: FastifyInstance,
+  scopes: readonly ConsentScope[] = CONSENT_SCOPES,
+): Promise<{ id: string; token: string }> {
+  const enrolled = await app.inject({ method: 'POST', url: API_PATHS.participants });
+  const { participant_id: id, token } = enrolled.json() as { participant_id: string; token: string };
+  if (scopes.length > 0) {
+    const consent = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.consent,
+      headers: auth(token),
+      payload: { version: 'consent-v1', scopes },
+    });
+    if (consent.statusCode !== 200) throw new Error(`consent failed: ${consent.body}`);
+  }
+  return { id, token };
+}
+
+/** A deterministic L2-normalised vector: mostly along axis `axis`, tilted by `tilt`. */
+export function unitVector(axis: number, tilt = 0, dims = DIMS): number[] {
+  const v = Array.from(
+    { length: dims },
+    (_, i) => (i === axis % dims ? 1 : 0) + (i === (axis + 1) % dims ? tilt : 0),
+  );
+  const norm = Math.hypot(...v);
+  return v.map((x) => x / norm);
+}
+
+/** A complete session body: two angles, one image each (plus a second `front` image), analysis, vectors. */
+export function sessionBody(imageIds: { front: string[]; left_side: string[] }, axis = 0): SessionUpload {
+  const images = [
+    ...imageIds.front.map((image_id) => ({ image_id, angle: 'front' })),
+    ...imageIds.left_side.map((image_id) => ({ image_id, angle: 'left_side' })),
+  ];
+  return {
+    captured_at: '2025-03-01T10:00:00.000Z',
+    angles_expected: ['front', 'left_side'],
+    images_expected: images.length,
+    images: images.map((image, i) => ({
+      ...image,
+      quality: {
+        image_quality_score: 0.8,
+        blur_score: 120 + i,
+        brightness: 0.5,
+        contrast: 0.2,
+        clipped_fraction: 0.01,
+        flags: [],
+      },
+    })),
+    analysis: {
+      analysis_version: 'bcd-1.0.0',
+      model_id: MODEL_ID,
+      overall_score: 0.12,
+      variation_level: 'mild_variation',
+      angle_aware_score: 0.1,
+      session_quality_score: 0.75,
+      analysis_confidence_score: 0.6,
+      image_quality_summary: {
+        images: images.length,
+        mean_image_quality: 0.8,
+        min_image_quality: 0.8,
+        flag_counts: {},
+      },
+      baseline_used: { sessions: 1, session_ids: ['earlier-session'], window: null },
+      comparison_layers_used: ['angle_embedding', 'session_embedding'],
+    },
+    angle_analyses: [
+      {
+        angle: 'front',
+        image_count: imageIds.front.length,
+        change_score: 0.15,
+        variation_level: 'mild_variation',
+        baseline_sessions: 1,
+        angle_quality_score: 0.8,
+      },
+      {
+        angle: 'left_side',
+        image_count: imageIds.left_side.length,
+        change_score: 0.05,
+        variation_level: 'stable',
+        baseline_sessions: 1,
+        angle_quality_score: 0.8,
+      },
+    ],
+    embeddings: [
+      ...images.map((image, i) => ({
+        kind: 'image' as const,
+        model_id: MODEL_ID,
+        image_id: image.image_id,
+        angle: image.angle,
+        vector: unitVector(axis + i, 0.1),
+      })),
+      { kind: 'angle' as const, model_id: MODEL_ID, angle: 'front', vector: unitVector(axis, 0.2) },
+      { kind: 'angle' as const, model_id: MODEL_ID, angle: 'left_side', vector: unitVector(axis + 1, 0.2) },
+      { kind: 'session' as const, model_id: MODEL_ID, vector: unitVector(axis, 0.5) },
+    ],
+  };
+}
+
+/** Uploads image bytes with the contract's headers. */
+export function putImage(
+  app: FastifyInstance,
+  token: string,
+  sessionId: string,
+  imageId: string,
+  bytes: Uint8Array,
+  options: { angle?: string; sha?: string; contentType?: string } = {},
+) {
+  return app.inject({
+    method: 'PUT',
+    url: API_PATHS.image(sessionId, imageId),
+    headers: {
+      ...auth(token),
+      'content-type': options.contentType ?? 'image/jpeg',
+      [HEADER_ANGLE]: options.angle ?? 'front',
+      [HEADER_SHA256]: options.sha ?? sha256(bytes),
+    },
+    payload: Buffer.from(bytes),
+  });
+}
+
+export const newId = () => randomUUID();

@@ -1,0 +1,344 @@
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
+import { API_PATHS } from '../../src/sync/contract.ts';
+import {
+  appOn,
+  auth,
+  cleanJpeg,
+  DIMS,
+  MODEL_ID,
+  newId,
+  openTestStore,
+  participant,
+  photo,
+  putImage,
+  sessionBody,
+  sha256,
+  unitVector,
+} from './helpers.ts';
+
+const TABLES = [
+  'sessions',
+  'images',
+  'session_analysis',
+  'angle_analysis',
+  'embeddings',
+  'analysis_logs',
+  'feedback',
+  'consents',
+  'participants',
+] as const;
+
+/** Rows, vectors and images as stored, against the real embedded database and image folder. */
+describe('sync server ingest (embedded store)', () => {
+  let harness: Awaited<ReturnType<typeof openTestStore>>;
+  let app: FastifyInstance;
+
+  const countRows = async (participantId: string) => {
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) {
+      const column = table === 'participants' ? 'id' : 'participant_id';
+      const [row] = await harness.store.database.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`,
+        [participantId],
+      );
+      counts[table] = row!.n;
+    }
+    return counts;
+  };
+
+  const putSession = (token: string, sessionId: string, body: object) =>
+    app.inject({ method: 'PUT', url: API_PATHS.session(sessionId), headers: auth(token), payload: body });
+
+  beforeAll(async () => {
+    harness = await openTestStore();
+    app = await appOn(harness.store, harness.dataDir);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await harness?.close();
+  });
+
+  it('stores a session once however often it is retried', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    const body = sessionBody({ front: ['f1', 'f2'], left_side: ['l1'] });
+    const first = await putSession(p.token, sessionId, body);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({
+      created: true,
+      images_recorded: 3,
+      analysis_recorded: true,
+      angle_analyses_recorded: 2,
+      embeddings_stored: 6,
+      embeddings_unchanged: 0,
+    });
+    const afterFirst = await countRows(p.id);
+    const [original] = await harness.store.database.query<{ created_at: Date }>(
+      `SELECT created_at FROM embeddings WHERE session_id = $1 AND kind = 'session'`,
+      [sessionId],
+    );
+    const createdAt = original!.created_at;
+
+    const retry = await putSession(p.token, sessionId, body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toMatchObject({ created: false, embeddings_stored: 0, embeddings_unchanged: 6 });
+    expect(await countRows(p.id)).toEqual(afterFirst);
+    expect(afterFirst).toMatchObject({
+      sessions: 1,
+      images: 3,
+      session_analysis: 1,
+      angle_analysis: 2,
+      embeddings: 6,
+      consents: 1,
+      participants: 1,
+    });
+
+    // A changed vector (re-embedded) updates its row in place and keeps its provenance time.
+    const changed = structuredClone(body);
+    changed.embeddings![5]!.vector = unitVector(3, 0.5);
+    expect((await putSession(p.token, sessionId, changed)).json()).toMatchObject({
+      embeddings_stored: 1,
+      embeddings_unchanged: 5,
+    });
+    expect(await countRows(p.id)).toEqual(afterFirst);
+    const [row] = await harness.store.database.query<{
+      created_at: Date;
+      updated_at: Date;
+      idempotency_hash: string;
+    }>(
+      `SELECT created_at, updated_at, idempotency_hash FROM embeddings WHERE session_id = $1 AND kind = 'session'`,
+      [sessionId],
+    );
+    expect(row!.created_at).toEqual(createdAt);
+    expect(row!.idempotency_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('stores an image once, checks its sha256 and keeps the exact bytes', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await putSession(p.token, sessionId, sessionBody({ front: ['f1'], left_side: [] }));
+    const bytes = await cleanJpeg();
+    const first = await putImage(app, p.token, sessionId, 'f1', bytes);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({ stored: true, sha256: sha256(bytes), byte_size: bytes.byteLength });
+    const retry = await putImage(app, p.token, sessionId, 'f1', bytes);
+    expect(retry.json()).toMatchObject({ stored: false });
+    const rows = await harness.store.database.query<{
+      storage_path: string;
+      sha256: string;
+      image_quality_score: number;
+    }>('SELECT storage_path, sha256, image_quality_score FROM images WHERE session_id = $1', [sessionId]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.image_quality_score).toBe(0.8);
+    expect(rows[0]!.storage_path).toBe(`${p.id}/${sessionId}/f1.jpg`);
+    const stored = await harness.store.images.get(rows[0]!.storage_path);
+    expect(sha256(stored)).toBe(sha256(bytes));
+  });
+
+  it('reports sync status: processing, failed after a refused image, completed when all arrived', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    const status = async () =>
+      (
+        await app.inject({ method: 'GET', url: API_PATHS.sessionStatus(sessionId), headers: auth(p.token) })
+      ).json();
+    await putSession(p.token, sessionId, sessionBody({ front: ['f1'], left_side: ['l1'] }));
+    expect(await status()).toMatchObject({
+      status: 'processing',
+      images_expected: 2,
+      images_received: 0,
+      analysis_received: true,
+      embeddings: 5,
+      error: null,
+    });
+    await putImage(app, p.token, sessionId, 'f1', await cleanJpeg());
+    const gps = await putImage(app, p.token, sessionId, 'l1', await photo('exif/gps.jpg'), {
+      angle: 'left_side',
+    });
+    expect(gps.statusCode).toBe(422);
+    const failed = await status();
+    expect(failed).toMatchObject({ status: 'failed', images_received: 1 });
+    expect(failed.error).toContain('l1');
+    await putImage(app, p.token, sessionId, 'l1', await cleanJpeg('exif/orient-6.jpg'), {
+      angle: 'left_side',
+    });
+    expect(await status()).toMatchObject({ status: 'completed', images_received: 2, error: null });
+  });
+
+  it('keeps logs and feedback once per client id', async () => {
+    const p = await participant(app);
+    const entries = [
+      {
+        log_id: 'log-1',
+        session_id: 's',
+        created_at: '2025-03-01T10:00:00Z',
+        level: 'info',
+        backend: 'wasm',
+        model_id: MODEL_ID,
+        stage_timings_ms: { decode: 12.5, embed: 80 },
+        confidence: 0.7,
+        errors: [],
+      },
+      {
+        log_id: 'log-2',
+        created_at: '2025-03-01T10:00:01Z',
+        level: 'error',
+        stage_timings_ms: {},
+        errors: ['decode failed'],
+      },
+    ];
+    const post = (url: string, payload: object) =>
+      app.inject({ method: 'POST', url, headers: auth(p.token), payload });
+    expect((await post(API_PATHS.logs, { entries })).json()).toEqual({ received: 2, stored: 2 });
+    expect((await post(API_PATHS.logs, { entries })).json()).toEqual({ received: 2, stored: 0 });
+    const flag = {
+      feedback_id: 'fb-1',
+      session_id: 's',
+      image_id: 'f1',
+      kind: 'bad_photo',
+      created_at: '2025-03-01T10:00:00Z',
+    };
+    expect((await post(API_PATHS.feedback, flag)).json()).toEqual({ received: 1, stored: 1 });
+    expect((await post(API_PATHS.feedback, flag)).json()).toEqual({ received: 1, stored: 0 });
+    expect(await countRows(p.id)).toMatchObject({ analysis_logs: 2, feedback: 1 });
+  });
+
+  it('changes consent by closing the old record; the same consent again changes nothing', async () => {
+    const p = await participant(app, ['sessions']);
+    const put = (payload: object) =>
+      app.inject({ method: 'PUT', url: API_PATHS.consent, headers: auth(p.token), payload });
+    const again = await put({ version: 'consent-v1', scopes: ['sessions'] });
+    expect(again.statusCode).toBe(200);
+    const widened = await put({ version: 'consent-v2', scopes: ['sessions', 'images'] });
+    expect(widened.json()).toMatchObject({ version: 'consent-v2', scopes: ['sessions', 'images'] });
+    const rows = await harness.store.database.query<{ consent_version: string; withdrawn_at: Date | null }>(
+      'SELECT consent_version, withdrawn_at FROM consents WHERE participant_id = $1 ORDER BY id',
+      [p.id],
+    );
+    expect(rows.map((r) => [r.consent_version, r.withdrawn_at === null])).toEqual([
+      ['consent-v1', false],
+      ['consent-v2', true],
+    ]);
+  });
+
+  it('finds cosine nearest neighbours through the pgvector HNSW index', async () => {
+    const p = await participant(app);
+    const sessions = [newId(), newId(), newId()];
+    for (const [i, sessionId] of sessions.entries()) {
+      await putSession(p.token, sessionId, sessionBody({ front: [`f${i}`], left_side: [`l${i}`] }, i * 2));
+    }
+    const stored = await harness.store.database.query<{ id: number; embedding: string }>(
+      `SELECT id::int AS id, embedding::text AS embedding FROM embeddings WHERE participant_id = $1 AND kind = 'image'`,
+      [p.id],
+    );
+    const query = unitVector(2, 0.12);
+    const cosineDistance = (text: string) => {
+      const v = text.slice(1, -1).split(',').map(Number);
+      return 1 - v.reduce((sum, x, i) => sum + x * query[i]!, 0);
+    };
+    const expected = stored
+      .map((row) => ({ id: row.id, d: cosineDistance(row.embedding) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 3);
+
+    const neighbours = await nearestEmbeddings(harness.store.database, {
+      modelId: MODEL_ID,
+      query,
+      k: 3,
+      participantId: p.id,
+      kind: 'image',
+    });
+    expect(neighbours.map((n) => n.embedding_id)).toEqual(expected.map((e) => e.id));
+    neighbours.forEach((n, i) => expect(n.cosine_distance).toBeCloseTo(expected[i]!.d, 5));
+
+    const indexes = await harness.store.database.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'embeddings' AND indexdef LIKE '%hnsw%'`,
+    );
+    expect(indexes).toEqual([
+      expect.objectContaining({
+        indexname: `embeddings_hnsw_cosine_${DIMS}`,
+        indexdef: expect.stringContaining('vector_cosine_ops'),
+      }),
+    ]);
+    const plan = await harness.store.database.transaction(async (tx) => {
+      await tx.query('SET LOCAL enable_seqscan = off');
+      return tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT id FROM embeddings WHERE dimensions = ${DIMS} AND model_id = $1
+         ORDER BY embedding::vector(${DIMS}) <=> $2::vector(${DIMS}) LIMIT 3`,
+        [MODEL_ID, `[${query.join(',')}]`],
+      );
+    });
+    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(`embeddings_hnsw_cosine_${DIMS}`);
+  });
+
+  it('refuses a vector whose dimension differs from what its model stored before', async () => {
+    const p = await participant(app);
+    const response = await putSession(p.token, newId(), {
+      ...sessionBody({ front: [], left_side: [] }),
+      embeddings: [{ kind: 'session', model_id: MODEL_ID, vector: unitVector(0, 0, DIMS + 1) }],
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().field).toBe('embeddings.0.vector');
+  });
+
+  it('withdrawal deletes every row and stored image of the participant, and says how many', async () => {
+    const leaving = await participant(app);
+    const staying = await participant(app);
+    const sessionIds = [newId(), newId()];
+    for (const [i, sessionId] of sessionIds.entries()) {
+      await putSession(leaving.token, sessionId, sessionBody({ front: [`f${i}`], left_side: [`l${i}`] }));
+      await putImage(app, leaving.token, sessionId, `f${i}`, await cleanJpeg());
+      await putImage(app, leaving.token, sessionId, `l${i}`, await cleanJpeg('exif/orient-8.jpg'), {
+        angle: 'left_side',
+      });
+    }
+    await app.inject({
+      method: 'POST',
+      url: API_PATHS.feedback,
+      headers: auth(leaving.token),
+      payload: { feedback_id: 'x', kind: 'other', created_at: '2025-01-01T00:00:00Z' },
+    });
+    const stayingSession = newId();
+    await putSession(staying.token, stayingSession, sessionBody({ front: ['f'], left_side: [] }));
+    await putImage(app, staying.token, stayingSession, 'f', await cleanJpeg());
+    const stayingBefore = await countRows(staying.id);
+    const imagesDir = path.join(harness.dataDir, 'images');
+    expect(existsSync(path.join(imagesDir, leaving.id))).toBe(true);
+
+    const withdrawal = await app.inject({
+      method: 'DELETE',
+      url: API_PATHS.consent,
+      headers: auth(leaving.token),
+    });
+    expect(withdrawal.statusCode).toBe(200);
+    expect(withdrawal.json().deleted).toEqual({
+      participants: 1,
+      consents: 1,
+      sessions: 2,
+      images: 4,
+      stored_images: 4,
+      session_analyses: 2,
+      angle_analyses: 4,
+      embeddings: 10,
+      analysis_logs: 0,
+      feedback: 1,
+    });
+    expect(Object.values(await countRows(leaving.id)).every((n) => n === 0)).toBe(true);
+    expect(existsSync(path.join(imagesDir, leaving.id))).toBe(false);
+    expect(await readdir(imagesDir)).toContain(staying.id);
+    expect(await countRows(staying.id)).toEqual(stayingBefore);
+
+    const afterwards = await app.inject({
+      method: 'GET',
+      url: API_PATHS.sessionStatus(sessionIds[0]!),
+      headers: auth(leaving.token),
+    });
+    expect(afterwards.statusCode).toBe(401);
+  });
+});

@@ -1,0 +1,514 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { API_PATHS, HEADER_ANGLE } from '../../src/sync/contract.ts';
+import {
+  appOn,
+  auth,
+  cleanJpeg,
+  newId,
+  openTestStore,
+  participant,
+  photo,
+  putImage,
+  sessionBody,
+  testConfig,
+  unitVector,
+  MODEL_ID,
+} from './helpers.ts';
+
+/** Every status code of the API against the real embedded store (PGlite + pgvector, files on disk). */
+describe('sync server status codes (embedded store)', () => {
+  let harness: Awaited<ReturnType<typeof openTestStore>>;
+  let app: FastifyInstance;
+  let strict: FastifyInstance;
+  let clean: Uint8Array;
+
+  beforeAll(async () => {
+    harness = await openTestStore();
+    app = await appOn(harness.store, harness.dataDir, { APP_ORIGIN: 'http://app.test' });
+    // Same store, tight limits: 3 uploads a day, 4 KiB bodies, 60 kB images.
+    strict = await appOn(harness.store, harness.dataDir, {
+      DAILY_UPLOAD_LIMIT: '3',
+      MAX_BODY_BYTES: '4096',
+      MAX_IMAGE_BYTES: '60000',
+    });
+    clean = await cleanJpeg();
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await strict?.close();
+    await harness?.close();
+  });
+
+  it('200 on /health, /ready and the OpenAPI description', async () => {
+    const health = await app.inject({ method: 'GET', url: API_PATHS.health });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'ok', mode: 'embedded' });
+    expect(health.headers['x-request-id']).toBeTruthy();
+
+    const ready = await app.inject({ method: 'GET', url: API_PATHS.ready });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ok', database: 'ok', image_store: 'ok' });
+
+    const openapi = (await app.inject({ method: 'GET', url: API_PATHS.openapi })).json();
+    expect(openapi.openapi).toMatch(/^3\./);
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/participants',
+        '/api/consent',
+        '/api/sessions/{sessionId}',
+        '/api/sessions/{sessionId}/images/{imageId}',
+        '/api/sessions/{sessionId}/status',
+        '/api/logs',
+        '/api/feedback',
+      ]),
+    );
+    expect(openapi.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
+  });
+
+  it('201 enrols a pseudonymous participant with a JWT', async () => {
+    const response = await app.inject({ method: 'POST', url: API_PATHS.participants });
+    expect(response.statusCode).toBe(201);
+    const body = response.json();
+    expect(body.participant_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.token.split('.')).toHaveLength(3);
+  });
+
+  it('401 without a token, with a malformed one, or one signed by another key', async () => {
+    const foreign = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(newId())
+      .setIssuer('bcd-sync')
+      .setAudience('bcd-participant')
+      .sign(new TextEncoder().encode('not the server secret, 32 bytes long!'));
+    for (const headers of [
+      {},
+      { authorization: 'Bearer nonsense' },
+      { authorization: 'Basic abc' },
+      auth(foreign),
+    ]) {
+      const response = await app.inject({
+        method: 'PUT',
+        url: API_PATHS.session('s'),
+        headers,
+        payload: sessionBody({ front: ['a'], left_side: [] }),
+      });
+      expect(response.statusCode).toBe(401);
+      expect(response.json().error).toBe('unauthorized');
+    }
+  });
+
+  it('403 for every upload whose consent scope is missing', async () => {
+    const none = await participant(app, []);
+    const noConsent = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(newId()),
+      headers: auth(none.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    expect(noConsent.statusCode).toBe(403);
+    expect(noConsent.json().error).toBe('consent_required');
+
+    const sessionsOnly = await participant(app, ['sessions']);
+    const sessionId = newId();
+    const withVectors = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(sessionsOnly.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    expect(withVectors.statusCode).toBe(403);
+    expect(withVectors.json().message).toContain('embeddings');
+    const withoutVectors = { ...sessionBody({ front: ['a'], left_side: [] }), embeddings: undefined };
+    const metadataOnly = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(sessionsOnly.token),
+      payload: withoutVectors,
+    });
+    expect(metadataOnly.statusCode).toBe(200);
+    expect((await putImage(app, sessionsOnly.token, sessionId, 'a', clean)).statusCode).toBe(403);
+    const logs = await app.inject({
+      method: 'POST',
+      url: API_PATHS.logs,
+      headers: auth(sessionsOnly.token),
+      payload: {
+        entries: [
+          {
+            log_id: 'l1',
+            created_at: new Date().toISOString(),
+            level: 'info',
+            stage_timings_ms: {},
+            errors: [],
+          },
+        ],
+      },
+    });
+    expect(logs.statusCode).toBe(403);
+    const feedback = await app.inject({
+      method: 'POST',
+      url: API_PATHS.feedback,
+      headers: auth(sessionsOnly.token),
+      payload: { feedback_id: 'f1', kind: 'bad_photo', created_at: new Date().toISOString() },
+    });
+    expect(feedback.statusCode).toBe(403);
+  });
+
+  it('400 naming the field for malformed bodies, parameters and headers', async () => {
+    const p = await participant(app);
+    const put = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      app.inject({
+        method: 'PUT',
+        url,
+        headers: { ...auth(p.token), ...headers },
+        payload: payload as object,
+      });
+    const body = sessionBody({ front: ['a'], left_side: [] });
+
+    const cases: [
+      Promise<{ statusCode: number; json: () => { field?: string; message: string } }>,
+      string,
+    ][] = [
+      [put(API_PATHS.session('s1'), { ...body, captured_at: undefined }), 'captured_at'],
+      [put(API_PATHS.session('s1'), { ...body, captured_at: 'yesterday' }), 'captured_at'],
+      [put(API_PATHS.session('s1'), { ...body, images_expected: -1 }), 'images_expected'],
+      [
+        put(API_PATHS.session('s1'), {
+          ...body,
+          embeddings: [{ kind: 'session', model_id: MODEL_ID, vector: [3, 4] }],
+        }),
+        'embeddings.0.vector',
+      ],
+      [
+        put(API_PATHS.session('s1'), {
+          ...body,
+          embeddings: [{ kind: 'image', model_id: MODEL_ID, vector: [1] }],
+        }),
+        'embeddings.0.image_id',
+      ],
+      [
+        put(API_PATHS.session('s1'), { ...body, analysis: { ...body.analysis, overall_score: 1.5 } }),
+        'analysis.overall_score',
+      ],
+      [put('/api/sessions/bad.id', body), 'sessionId'],
+      [put(API_PATHS.consent, { version: 'v1', scopes: ['everything'] }), 'scopes.0'],
+      [put(API_PATHS.consent, { version: '', scopes: ['sessions'] }), 'version'],
+      [
+        put(API_PATHS.session('s1'), {
+          ...body,
+          embeddings: [body.embeddings![0], body.embeddings![0]],
+        }),
+        'embeddings.1',
+      ],
+    ];
+    for (const [pending, field] of cases) {
+      const response = await pending;
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json().field, field).toBe(field);
+      expect(response.json().message).toContain(field);
+    }
+
+    const invalidJson = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session('s1'),
+      headers: { ...auth(p.token), 'content-type': 'application/json' },
+      payload: '{"captured_at": ',
+    });
+    expect(invalidJson.statusCode).toBe(400);
+
+    await put(API_PATHS.session('s1'), body);
+    const noAngle = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.image('s1', 'a'),
+      headers: { ...auth(p.token), 'content-type': 'image/jpeg', 'x-sha256': 'ab'.repeat(32) },
+      payload: Buffer.from(clean),
+    });
+    expect(noAngle.statusCode).toBe(400);
+    expect(noAngle.json().field).toBe(HEADER_ANGLE);
+    const wrongSha = await putImage(app, p.token, 's1', 'a', clean, { sha: '0'.repeat(64) });
+    expect(wrongSha.statusCode).toBe(400);
+    expect(wrongSha.json().field).toBe('x-sha256');
+  });
+
+  it("404 for another participant's session, and for unknown routes", async () => {
+    const owner = await participant(app);
+    const other = await participant(app);
+    const sessionId = newId();
+    const body = sessionBody({ front: ['a'], left_side: [] });
+    const own = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(owner.token),
+      payload: body,
+    });
+    expect(own.statusCode).toBe(200);
+
+    const takeover = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(other.token),
+      payload: body,
+    });
+    expect(takeover.statusCode).toBe(404);
+    const status = await app.inject({
+      method: 'GET',
+      url: API_PATHS.sessionStatus(sessionId),
+      headers: auth(other.token),
+    });
+    expect(status.statusCode).toBe(404);
+    expect((await putImage(app, other.token, sessionId, 'a', clean)).statusCode).toBe(404);
+    expect((await putImage(app, owner.token, newId(), 'a', clean)).statusCode).toBe(404);
+    expect(
+      (await app.inject({ method: 'GET', url: '/api/nothing-here', headers: auth(owner.token) })).statusCode,
+    ).toBe(404);
+  });
+
+  it('409 when an image id is reused for other bytes or another angle', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    expect((await putImage(app, p.token, sessionId, 'a', clean)).statusCode).toBe(200);
+    const otherBytes = await cleanJpeg('exif/orient-3.jpg');
+    const replaced = await putImage(app, p.token, sessionId, 'a', otherBytes);
+    expect(replaced.statusCode).toBe(409);
+    expect(replaced.json().field).toBe('x-sha256');
+    const otherAngle = await putImage(app, p.token, sessionId, 'a', clean, { angle: 'left_side' });
+    expect(otherAngle.statusCode).toBe(409);
+  });
+
+  it('413 for a body or an image over the configured size', async () => {
+    const p = await participant(strict);
+    const sessionId = newId();
+    const big = sessionBody({ front: ['a'], left_side: [] });
+    big.embeddings = Array.from({ length: 40 }, (_, i) => ({
+      kind: 'angle' as const,
+      model_id: MODEL_ID,
+      angle: `angle_${i}`,
+      vector: unitVector(i, 0.123456789),
+    }));
+    const tooBig = await strict.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: big,
+    });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().error).toBe('payload_too_large');
+
+    const small = sessionBody({ front: ['a'], left_side: [] });
+    delete small.embeddings;
+    delete small.angle_analyses;
+    delete small.analysis;
+    expect(
+      (
+        await strict.inject({
+          method: 'PUT',
+          url: API_PATHS.session(sessionId),
+          headers: auth(p.token),
+          payload: small,
+        })
+      ).statusCode,
+    ).toBe(200);
+    const large = await cleanJpeg('kphotoalbum__wayne.jpg');
+    expect(large.byteLength).toBeGreaterThan(60000);
+    const tooLarge = await putImage(strict, p.token, sessionId, 'a', large);
+    expect(tooLarge.statusCode).toBe(413);
+  });
+
+  it('415 for an image type the server does not take', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    const gif = await putImage(app, p.token, sessionId, 'a', clean, { contentType: 'image/gif' });
+    expect(gif.statusCode).toBe(415);
+  });
+
+  it('422 for any image still carrying metadata, or bytes that are not the declared image', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    const refused: [string, Uint8Array, string][] = [
+      ['EXIF with GPS', await photo('exif/gps.jpg'), 'image/jpeg'],
+      ['GPS in XMP only', await photo('exif/gps-xmp.jpg'), 'image/jpeg'],
+      ['JPEG comment', await photo('opencv-doc__baboon.jpg'), 'image/jpeg'],
+      ['PNG text chunks', await photo('python3-skimage__astronaut.png'), 'image/png'],
+      ['PNG bytes declared as JPEG', await photo('python3-skimage__coffee.png'), 'image/jpeg'],
+      ['truncated JPEG', clean.subarray(0, 2000), 'image/jpeg'],
+      ['random bytes', new Uint8Array(1000).fill(7), 'image/jpeg'],
+    ];
+    for (const [label, bytes, contentType] of refused) {
+      const response = await putImage(app, p.token, sessionId, 'a', bytes, { contentType });
+      expect(response.statusCode, label).toBe(422);
+      expect(response.json().error, label).toBe('image_refused');
+    }
+    const gps = await putImage(app, p.token, sessionId, 'a', await photo('exif/gps.jpg'));
+    expect(gps.json().message).toMatch(/exif/);
+  });
+
+  it('429 with Retry-After over the daily limit, counted per participant', async () => {
+    const heavy = await participant(strict);
+    const light = await participant(strict);
+    const upload = (token: string) =>
+      strict.inject({
+        method: 'POST',
+        url: API_PATHS.feedback,
+        headers: auth(token),
+        payload: { feedback_id: newId(), kind: 'other', created_at: new Date().toISOString() },
+      });
+    for (let i = 0; i < 3; i++) expect((await upload(heavy.token)).statusCode).toBe(200);
+    const limited = await upload(heavy.token);
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('daily_limit_reached');
+    const retryAfter = Number(limited.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(86_400);
+    expect((await upload(light.token)).statusCode).toBe(200);
+    // Reading is not limited.
+    expect(
+      (
+        await strict.inject({
+          method: 'GET',
+          url: API_PATHS.sessionStatus('none'),
+          headers: auth(heavy.token),
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('CORS only for the configured app origin', async () => {
+    const preflight = (origin: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url: API_PATHS.session('s'),
+        headers: {
+          origin,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'authorization',
+        },
+      });
+    const allowed = await preflight('http://app.test');
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe('http://app.test');
+    const refused = await preflight('http://elsewhere.test');
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    const sameOriginOnly = await strict.inject({
+      method: 'GET',
+      url: API_PATHS.health,
+      headers: { origin: 'http://app.test' },
+    });
+    expect(sameOriginOnly.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('never answers 500 to bad input', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: sessionBody({ front: ['a'], left_side: [] }),
+    });
+    const requests: InjectOptions[] = [
+      {
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        payload: '[]',
+        headers: { 'content-type': 'application/json' },
+      },
+      {
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        payload: 'null',
+        headers: { 'content-type': 'application/json' },
+      },
+      {
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        payload: 'x',
+        headers: { 'content-type': 'text/plain' },
+      },
+      { method: 'PUT', url: API_PATHS.session(sessionId) },
+      {
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        payload: { captured_at: 1e308, angles_expected: 'front' },
+      },
+      { method: 'PUT', url: API_PATHS.consent, payload: { version: 'v'.repeat(10_000), scopes: [] } },
+      { method: 'POST', url: API_PATHS.logs, payload: { entries: [] } },
+      { method: 'POST', url: API_PATHS.feedback, payload: { feedback_id: '../../etc', kind: 'x' } },
+      {
+        method: 'PUT',
+        url: API_PATHS.image(sessionId, 'a'),
+        headers: {
+          'content-type': 'image/jpeg',
+          'x-angle': 'front',
+          'x-sha256': 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+        },
+      },
+      {
+        method: 'PUT',
+        url: API_PATHS.image(sessionId, 'a'),
+        payload: Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0xff, 0xff]),
+        headers: { 'content-type': 'image/jpeg', 'x-angle': 'FRONT', 'x-sha256': 'x' },
+      },
+    ];
+    for (const request of requests) {
+      const response = await app.inject({ ...request, headers: { ...auth(p.token), ...request.headers } });
+      expect(response.statusCode, `${request.method} ${request.url}`).toBeGreaterThanOrEqual(400);
+      expect(response.statusCode, `${request.method} ${request.url}`).toBeLessThan(500);
+    }
+  });
+
+  it('serves a static PWA root with index.html for client-side routes, keeping API 404s', async () => {
+    const root = path.join(harness.dataDir, 'pwa');
+    await mkdir(root, { recursive: true });
+    await writeFile(path.join(root, 'index.html'), '<!doctype html><title>BCD</title>');
+    await writeFile(path.join(root, 'app.js'), 'console.log(1)');
+    const withPwa = await buildApp({
+      config: testConfig(harness.dataDir),
+      store: harness.store,
+      staticRoot: root,
+      logger: false,
+    });
+    try {
+      const page = await withPwa.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>BCD</title>');
+      expect((await withPwa.inject({ method: 'GET', url: '/app.js' })).body).toBe('console.log(1)');
+      const route = await withPwa.inject({
+        method: 'GET',
+        url: '/history/123',
+        headers: { accept: 'text/html' },
+      });
+      expect(route.body).toContain('<title>BCD</title>');
+      const api = await withPwa.inject({
+        method: 'GET',
+        url: '/api/unknown',
+        headers: { accept: 'text/html' },
+      });
+      expect(api.statusCode).toBe(404);
+    } finally {
+      await withPwa.close();
+    }
+  });
+});
