@@ -1,7 +1,15 @@
-import { createClient, StorageApiError, type SupabaseClient } from '@supabase/supabase-js';
+import {
+  createClient,
+  StorageApiError,
+  type SupabaseClient,
+  type SupabaseClientOptions,
+} from '@supabase/supabase-js';
 import * as tus from 'tus-js-client';
+import WebSocket from 'ws';
 import type { SupabaseConfig } from '../config.ts';
 import { ImageNotFoundError, type ImageStore } from './image-store.ts';
+
+type RealtimeTransport = NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']>;
 
 /** Storage's resumable endpoint needs chunks of exactly 6 MiB (Supabase docs, "Resumable Uploads"). */
 const TUS_CHUNK_BYTES = 6 * 1024 * 1024;
@@ -47,6 +55,9 @@ export function supabaseImageStore(
   config: SupabaseConfig,
   client: SupabaseClient = createClient(config.url, config.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
+    // supabase-js builds a Realtime client even when unused, and Node 20 has no global WebSocket.
+    // ws's constructor accepts more than realtime-js's declared `WebSocketLikeConstructor`; it is compatible.
+    realtime: { transport: WebSocket as unknown as RealtimeTransport },
   }),
 ): ImageStore & { ensureBucket(): Promise<void> } {
   const bucket = () => client.storage.from(config.bucket);
