@@ -22,7 +22,8 @@ export default defineConfig({
       // Registration is done by src/app/pwa/ with workbox-window, so the person is asked before updating.
       injectRegister: false,
       strategies: 'generateSW',
-      includeAssets: ['icons/icon.svg'],
+      // The glob below already precaches the icons; listing them again would add duplicate entries.
+      includeManifestIcons: false,
       manifest: {
         name: 'BCD photo diary',
         short_name: 'BCD',

@@ -1,0 +1,36 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/** Debian's Chromium: Playwright's own browser builds cannot be downloaded here. */
+const CHROMIUM = process.env.BCD_CHROMIUM ?? '/usr/bin/chromium';
+
+/** The phone the screens are designed for. */
+export const PHONE = { width: 390, height: 844 };
+
+/** Launches headless Chromium quietly (no background network), with a fake camera for the capture screen. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
+  });
+}
+
+/** A phone-sized context that may use the camera and download files. */
+export function phoneContext(browser: Browser, baseURL: string): Promise<BrowserContext> {
+  return browser.newContext({
+    baseURL,
+    viewport: PHONE,
+    deviceScaleFactor: 1,
+    isMobile: true,
+    hasTouch: true,
+    acceptDownloads: true,
+    permissions: ['camera'],
+  });
+}

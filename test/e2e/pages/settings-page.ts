@@ -1,0 +1,51 @@
+import { AppPage } from './app-page.ts';
+
+/** The Settings screen. */
+export class SettingsPage extends AppPage {
+  async open(): Promise<void> {
+    await this.go('#/settings');
+    await this.page.getByRole('heading', { name: 'Settings' }).waitFor();
+  }
+
+  /** The model and backend the page reports (waits for the model to start). */
+  async model(): Promise<{ id: string; backend: string; threads: number }> {
+    const facts = this.page.getByTestId('model-facts');
+    await facts.waitFor({ timeout: 120_000 });
+    return {
+      id: await this.page.getByTestId('model-id').innerText(),
+      backend: (await facts.getAttribute('data-backend')) ?? '',
+      threads: Number(await facts.getAttribute('data-threads')),
+    };
+  }
+
+  private async status(): Promise<string> {
+    const status = this.page.getByTestId('data-status');
+    await status.waitFor({ timeout: 120_000 });
+    const text = await status.innerText();
+    await status.getByRole('button', { name: 'Dismiss this message' }).click();
+    return text;
+  }
+
+  /** Exports all data and saves the downloaded file at `path`; returns the status message. */
+  async exportTo(path: string): Promise<string> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('export').click();
+    await (await download).saveAs(path);
+    return this.status();
+  }
+
+  /** Deletes all local data (with its confirmation); returns the status message. */
+  async deleteAll(): Promise<string> {
+    await this.page.getByTestId('delete-all').click();
+    await this.page.getByTestId('confirm-delete-all').click();
+    return this.status();
+  }
+
+  /** Imports an export file (confirming the replacement when data exists); returns the status message. */
+  async importFrom(path: string): Promise<string> {
+    await this.page.getByTestId('import-input').setInputFiles(path);
+    const confirm = this.page.getByTestId('confirm-import');
+    if (await confirm.isVisible().catch(() => false)) await confirm.click();
+    return this.status();
+  }
+}

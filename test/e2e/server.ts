@@ -1,0 +1,83 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+/** The repository root. */
+export const ROOT = join(import.meta.dirname, '../..');
+/** Where the e2e build goes: apart from `dist/`, which other work in the same checkout may be using. */
+export const OUT_DIR = join(ROOT, 'test/.out/dist');
+const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
+
+/** The environment without vitest's NODE_ENV=test, which would make `vite build` a development build. */
+function buildEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_ENV;
+  delete env.VITEST;
+  return env;
+}
+
+/** Builds the app once into {@link OUT_DIR} with `vite build`. @throws Error with Vite's output on failure. */
+export async function buildApp(): Promise<void> {
+  const child = spawn(
+    process.execPath,
+    [VITE, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      env: buildEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`vite build failed (${code}):\n${output}`);
+}
+
+/** A free TCP port on 127.0.0.1. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** A running `vite preview` of the build. */
+export interface Preview {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Serves {@link OUT_DIR} with `vite preview` (COOP/COEP headers from vite.config.ts) on a random free port. */
+export async function startPreview(): Promise<Preview> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [VITE, 'preview', '--outDir', OUT_DIR, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: ROOT, env: buildEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`vite preview exited with ${child.exitCode}`);
+    const up = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    if (Date.now() > deadline) throw new Error('vite preview did not start within 30 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
