@@ -6,15 +6,29 @@ export interface EmbeddingValues {
   readonly kind: 'image' | 'angle' | 'session';
   readonly imageId: string | null;
   readonly angle: string | null;
+  /** The image id, the angle, or '' for the session (the database derives the same `subject` column). */
+  readonly subject: string;
   readonly modelId: string;
   readonly vector: Float32Array;
   /** sha256 (hex) over model, session, kind, subject and vector bytes. */
   readonly idempotencyHash: string;
 }
 
-/** pgvector's text form of a vector; float32 values print exactly as JS numbers. */
-export function toVectorLiteral(vector: ArrayLike<number>): string {
-  return `[${Array.from(vector).join(',')}]`;
+/**
+ * The shortest decimal that reads back as the same float32 (at most 9 significant digits suffice). Halves
+ * the text sent per vector compared with JS's double printing, and PGlite's cost grows with message size.
+ */
+function float32Text(value: number): string {
+  for (let digits = 6; digits < 9; digits++) {
+    const text = value.toPrecision(digits);
+    if (Math.fround(Number(text)) === value) return String(Number(text));
+  }
+  return String(Number(value.toPrecision(9)));
+}
+
+/** pgvector's text form of a float32 vector, exact: each value reads back as the same float32. */
+export function toVectorLiteral(vector: Float32Array): string {
+  return `[${Array.from(vector, float32Text).join(',')}]`;
 }
 
 /** Parses pgvector's text form back into float32. */
@@ -35,6 +49,15 @@ export async function modelDimensions(db: Queryable, modelId: string): Promise<n
     [modelId],
   );
   return row?.dimensions ?? null;
+}
+
+/** Idempotency hashes of the session's stored embeddings, keyed `model/kind/subject`. */
+export async function storedEmbeddingHashes(db: Queryable, sessionId: string): Promise<Map<string, string>> {
+  const rows = await db.query<{ key: string; idempotency_hash: string }>(
+    `SELECT model_id || '/' || kind || '/' || subject AS key, idempotency_hash FROM embeddings WHERE session_id = $1`,
+    [sessionId],
+  );
+  return new Map(rows.map((row) => [row.key, row.idempotency_hash]));
 }
 
 /**
@@ -106,7 +129,7 @@ export async function nearestEmbeddings(
   db: Queryable,
   q: {
     modelId: string;
-    query: ArrayLike<number>;
+    query: Float32Array;
     k: number;
     participantId?: string;
     kind?: 'image' | 'angle' | 'session';

@@ -6,6 +6,7 @@ import {
   countSessionEmbeddings,
   ensureEmbeddingIndex,
   modelDimensions,
+  storedEmbeddingHashes,
   upsertEmbeddings,
   type EmbeddingValues,
 } from '../repositories/embeddings.ts';
@@ -58,19 +59,21 @@ export class SessionService {
 
     const rows: EmbeddingValues[] = embeddings.map((e) => {
       const vector = Float32Array.from(e.vector);
+      const subject = subjectOf(e);
       return {
         participantId,
         sessionId,
         kind: e.kind,
         imageId: e.image_id ?? null,
         angle: e.angle ?? null,
+        subject,
         modelId: e.model_id,
         vector,
         idempotencyHash: embeddingIdempotencyHash({
           modelId: e.model_id,
           sessionId,
           kind: e.kind,
-          subject: subjectOf(e),
+          subject,
           vector,
         }),
       };
@@ -98,7 +101,12 @@ export class SessionService {
         };
         for (const angle of body.angle_analyses ?? []) await upsertAngleAnalysis(tx, key, angle);
       }
-      const stored = await upsertEmbeddings(tx, rows);
+      // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing.
+      const known = await storedEmbeddingHashes(tx, sessionId);
+      const changed = rows.filter(
+        (row) => known.get(`${row.modelId}/${row.kind}/${row.subject}`) !== row.idempotencyHash,
+      );
+      const stored = await upsertEmbeddings(tx, changed);
       return {
         session_id: sessionId,
         created: session.created,

@@ -249,7 +249,7 @@ describe('sync server ingest (embedded store)', () => {
 
     const neighbours = await nearestEmbeddings(harness.store.database, {
       modelId: MODEL_ID,
-      query,
+      query: Float32Array.from(query),
       k: 3,
       participantId: p.id,
       kind: 'image',

@@ -243,7 +243,7 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
 
     const neighbours = await nearestEmbeddings(store.database, {
       modelId: MODEL_ID,
-      query: unitVector(0, 0.5),
+      query: Float32Array.from(unitVector(0, 0.5)),
       k: 1,
       participantId: p.id,
       kind: 'session',
