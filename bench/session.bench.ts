@@ -1,0 +1,94 @@
+/**
+ * `npm run bench`: per-stage medians for a six-image session of camera-resolution real photos, for
+ * onnxruntime-node (1 and 2 threads) and onnxruntime-web's WASM backend in Node (1 and 2 threads).
+ * onnxruntime-web fixes its thread count per process, so every configuration runs in a child process.
+ * Prints figures and ratios; asserts nothing.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { createNodeEngine } from '../src/cli/engine.ts';
+import type { NodeEngineOptions } from '../src/cli/engine.ts';
+
+const PHOTOS = fileURLToPath(new URL('../../shared/data/photos/', import.meta.url));
+/** Five camera-resolution photos (2560–6028 px wide, 7.7–20 MP) and one 1920×1537 phone photo. */
+const SESSION = [
+  'digikam-data__body-background.jpg',
+  'mate-backgrounds__Elephants_5640x3172.jpg',
+  'lomiri-wallpapers-20.04__Kleiber_by_Lukas_Baubkus.jpg',
+  'lomiri-wallpapers-16.04__seeding_by_Clements_Engelhardt.jpg',
+  'lomiri-wallpapers-16.04__Wine_by_Jakkub_Mede.jpg',
+  'npm-vladmandic-face-api__sample6.jpg',
+];
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const STAGES = ['decode_ms', 'quality_ms', 'preprocess_ms', 'embed_ms', 'session_ms'] as const;
+type Figures = Record<(typeof STAGES)[number], number>;
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** Runs the session RUNS times (after one warm-up) in this process; medians per image stage and per session. */
+async function measure(options: NodeEngineOptions): Promise<Figures> {
+  const files = await Promise.all(SESSION.map(async (f) => new Uint8Array(await readFile(PHOTOS + f))));
+  const engine = await createNodeEngine(options);
+  try {
+    const samples: Record<string, number[]> = Object.fromEntries(STAGES.map((s) => [s, []]));
+    for (let run = -1; run < RUNS; run++) {
+      const t0 = performance.now();
+      for (const bytes of files) {
+        const r = await engine.analyseImage(bytes);
+        if (run < 0) continue;
+        samples.decode_ms?.push(r.timings.decode_ms);
+        samples.quality_ms?.push(r.timings.quality_ms);
+        samples.preprocess_ms?.push(r.timings.preprocess_ms);
+        samples.embed_ms?.push(r.embed_ms);
+      }
+      if (run >= 0) samples.session_ms?.push(performance.now() - t0);
+    }
+    return Object.fromEntries(STAGES.map((s) => [s, median(samples[s] ?? [])])) as Figures;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+const CONFIGS: readonly { readonly name: string; readonly options: NodeEngineOptions }[] = [
+  { name: 'onnxruntime-node, 1 thread', options: { runtime: 'onnxruntime-node', threads: 1 } },
+  { name: 'onnxruntime-node, 2 threads', options: { runtime: 'onnxruntime-node', threads: 2 } },
+  { name: 'onnxruntime-web WASM, 1 thread', options: { runtime: 'wasm', threads: 1 } },
+  { name: 'onnxruntime-web WASM, 2 threads', options: { runtime: 'wasm', threads: 2 } },
+];
+
+const child = process.argv.indexOf('--config');
+if (child >= 0) {
+  const config = CONFIGS[Number(process.argv[child + 1])];
+  if (!config) throw new Error('unknown --config');
+  process.stdout.write(JSON.stringify(await measure(config.options)));
+} else {
+  console.log(
+    `Session: ${SESSION.length} photos from ../shared/data/photos, ${RUNS} runs after a warm-up; medians in ms.`,
+  );
+  const rows: [string, Figures][] = CONFIGS.map((config, i) => {
+    const out = execFileSync(
+      process.execPath,
+      [...process.execArgv, fileURLToPath(import.meta.url), '--config', String(i)],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+    return [config.name, JSON.parse(out.slice(out.lastIndexOf('{'))) as Figures];
+  });
+  const header = ['configuration', 'decode/img', 'quality/img', 'preprocess/img', 'embed/img', 'session'];
+  console.log(header.join(' | '));
+  for (const [name, f] of rows) {
+    console.log([name, ...STAGES.map((s) => f[s].toFixed(1))].join(' | '));
+  }
+  const base = rows[0]?.[1];
+  if (base) {
+    console.log('\nembed time relative to onnxruntime-node 1 thread:');
+    for (const [name, f] of rows) console.log(`  ${name}: ${(f.embed_ms / base.embed_ms).toFixed(2)}×`);
+  }
+}

@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
+import { ImageInputError } from '../core/image/errors.ts';
+import { analyzeSession, compareSessions, toHistorySession } from '../core/scoring/index.ts';
+import type { HistorySession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
+import type { EmbeddedImage, NodeEngine } from './engine.ts';
+import type { SessionDir, SessionFile } from './history-dir.ts';
+import type { AngleReport, AnalyzeReport, CompareReport, ImageReport, SessionReport } from './report.ts';
+
+interface FileResult {
+  readonly file: SessionFile;
+  readonly image: EmbeddedImage | null;
+  readonly report: ImageReport;
+}
+
+/** Reads and analyses one file; a refused or unreadable file becomes an error entry, never a thrown error. */
+async function analyseFile(engine: NodeEngine, file: SessionFile): Promise<FileResult> {
+  try {
+    const image = await engine.analyseImage(new Uint8Array(await readFile(file.path)));
+    const q = image.quality;
+    return {
+      file,
+      image,
+      report: {
+        file: file.file,
+        blur_score: q.blur_score,
+        brightness: q.brightness,
+        contrast: q.contrast,
+        clipped_fraction: q.clipped_fraction,
+        image_quality_score: q.image_quality_score,
+        flags: q.flags,
+        hints: q.hints,
+        error: null,
+      },
+    };
+  } catch (err) {
+    const error =
+      err instanceof ImageInputError
+        ? { code: err.code, message: `${file.file}: ${err.message}` }
+        : { code: 'unreadable', message: `${file.file}: ${(err as Error).message}` };
+    return {
+      file,
+      image: null,
+      report: {
+        file: file.file,
+        blur_score: null,
+        brightness: null,
+        contrast: null,
+        clipped_fraction: null,
+        image_quality_score: null,
+        flags: [],
+        hints: [],
+        error,
+      },
+    };
+  }
+}
+
+/** Analyses a folder's files one at a time: the model already uses every core, and it keeps memory flat. */
+async function analyseDir(engine: NodeEngine, dir: SessionDir): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for (const file of dir.files) results.push(await analyseFile(engine, file));
+  return results;
+}
+
+/** Turns a session folder's analysed files into what scoring takes (files that failed are left out). */
+function scoringSession(sessionId: string, modelId: string, results: readonly FileResult[]): ScoringSession {
+  const images: ScoredImage[] = results.flatMap((r) =>
+    r.image
+      ? [
+          {
+            image_id: r.file.file,
+            angle: r.file.angle,
+            embedding: r.image.embedding,
+            quality: r.image.quality,
+          },
+        ]
+      : [],
+  );
+  return { session_id: sessionId, model_id: modelId, images };
+}
+
+function sessionReport(
+  dir: SessionDir,
+  results: readonly FileResult[],
+  analysis: SessionAnalysis | null,
+): SessionReport {
+  const angleNames = [...new Set(dir.files.map((f) => f.angle))];
+  const angles: AngleReport[] = angleNames.map((angle) => {
+    const scored = analysis?.angles.find((a) => a.angle === angle);
+    return {
+      angle,
+      change_score: scored?.change_score ?? null,
+      variation_level: scored?.variation_level ?? null,
+      angle_quality_score: scored?.angle_quality_score ?? null,
+      baseline_sessions: scored?.baseline_sessions ?? 0,
+      images: results.filter((r) => r.file.angle === angle).map((r) => r.report),
+    };
+  });
+  return {
+    session_id: dir.session_id,
+    overall_score: analysis?.overall_score ?? null,
+    angle_aware_score: analysis?.angle_aware_score ?? null,
+    analysis_confidence_score: analysis?.analysis_confidence_score ?? null,
+    variation_level: analysis?.variation_level ?? null,
+    session_quality_score: analysis?.session_quality_score ?? null,
+    baseline_used: analysis?.baseline_used ?? null,
+    comparison_layers_used: analysis?.comparison_layers_used ?? [],
+    image_quality_summary: analysis?.image_quality_summary ?? null,
+    angles,
+    error: analysis
+      ? null
+      : dir.files.length === 0
+        ? `${dir.session_id}: no image files (expected <angle>.jpg, .png or .webp)`
+        : `${dir.session_id}: none of the ${dir.files.length} files could be analysed`,
+  };
+}
+
+/**
+ * Analyses every session of a history in order, each against the baseline of the earlier ones (SPEC "Scores").
+ * @param onSession called after each session, e.g. for progress.
+ */
+export async function analyzeHistory(
+  engine: NodeEngine,
+  sessions: readonly SessionDir[],
+  options: { baselineWindow: number | null; onSession?: (done: number, total: number) => void },
+): Promise<AnalyzeReport> {
+  const history: HistorySession[] = [];
+  const reports: SessionReport[] = [];
+  for (const dir of sessions) {
+    const results = await analyseDir(engine, dir);
+    const session = scoringSession(dir.session_id, engine.manifest.id, results);
+    const analysis =
+      session.images.length > 0
+        ? analyzeSession(session, history, {
+            expectedAngles: DEFAULT_ANGLES,
+            baselineWindow: options.baselineWindow,
+          })
+        : null;
+    if (analysis) history.push(toHistorySession(session, analysis));
+    reports.push(sessionReport(dir, results, analysis));
+    options.onSession?.(reports.length, sessions.length);
+  }
+  return {
+    analysis_version: ANALYSIS_VERSION,
+    model: { id: engine.manifest.id, dims: engine.manifest.output.dims },
+    sessions: reports,
+  };
+}
+
+/**
+ * Compares two session folders (SPEC "Comparing any two sessions").
+ * @throws Error when either folder has no analysable image or they share no angle.
+ */
+export async function compareSessionDirs(
+  engine: NodeEngine,
+  a: SessionDir,
+  b: SessionDir,
+): Promise<CompareReport> {
+  const ra = await analyseDir(engine, a);
+  const rb = await analyseDir(engine, b);
+  const sa = scoringSession(a.session_id, engine.manifest.id, ra);
+  const sb = scoringSession(b.session_id, engine.manifest.id, rb);
+  for (const [dir, s] of [
+    [a, sa],
+    [b, sb],
+  ] as const) {
+    if (s.images.length === 0) throw new Error(`${dir.session_id}: no file could be analysed`);
+  }
+  return { ...compareSessions(sa, sb), images: [...ra, ...rb].map((r) => r.report) };
+}
+
+/** True when at least one image of the report was analysed (the CLI's exit status). */
+export function anythingAnalysed(report: AnalyzeReport): boolean {
+  return report.sessions.some((s) => s.error === null);
+}

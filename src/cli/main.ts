@@ -1,0 +1,67 @@
+import { basename, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { analyzeHistory, anythingAnalysed, compareSessionDirs } from './analyze-history.ts';
+import { createNodeEngine } from './engine.ts';
+import { formatAnalyzeReport, formatCompareReport } from './format-table.ts';
+import { readHistoryDir, readSessionDir } from './history-dir.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+const program = new Command('bcd').description(
+  'BCD: measure visible change across photo sessions, on this machine.',
+);
+
+program
+  .command('analyze')
+  .description('Analyse every session of a history folder against the baseline of the earlier ones')
+  .argument('<history-dir>', 'one sub-folder per session; folder names sort chronologically')
+  .option('--json', 'print one JSON document instead of tables')
+  .option('--window <n>', 'baseline: the n most recent earlier sessions (default: all)', positiveInt)
+  .option('--model <dir>', 'folder with manifest.json and the ONNX model (default: the built-in model)')
+  .action(async (dir: string, opts: { json?: boolean; window?: number; model?: string }) => {
+    const sessions = await readHistoryDir(resolve(dir));
+    const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
+    try {
+      const report = await analyzeHistory(engine, sessions, {
+        baselineWindow: opts.window ?? null,
+        onSession: (done, total) => {
+          if (process.stderr.isTTY)
+            process.stderr.write(`\ranalysed ${done}/${total} sessions${done === total ? '\n' : ''}`);
+        },
+      });
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatAnalyzeReport(report)}\n`);
+      if (!anythingAnalysed(report)) process.exitCode = 1;
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+program
+  .command('compare')
+  .description('Compare two session folders')
+  .argument('<session-a>')
+  .argument('<session-b>')
+  .option('--json', 'print JSON instead of a table')
+  .option('--model <dir>', 'folder with manifest.json and the ONNX model (default: the built-in model)')
+  .action(async (a: string, b: string, opts: { json?: boolean; model?: string }) => {
+    const [da, db] = await Promise.all([
+      readSessionDir(resolve(a), basename(resolve(a))),
+      readSessionDir(resolve(b), basename(resolve(b))),
+    ]);
+    const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
+    try {
+      const report = await compareSessionDirs(engine, da, db);
+      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatCompareReport(report)}\n`);
+    } finally {
+      await engine.dispose();
+    }
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`bcd: ${(err as Error).message}\n`);
+  process.exitCode = 1;
+});
