@@ -17,16 +17,18 @@ function SlotPhoto(props: { photo: DraftPhoto; disabled: boolean }) {
         ) : (
           <QualityFigures quality={photo.check.quality} />
         )}
+        <div class="photo-actions">
+          <button
+            type="button"
+            class="quiet small"
+            disabled={props.disabled}
+            onClick={() => removePhoto(photo.key)}
+            aria-label={`Remove this photo from ${angleName(photo.angle)}`}
+          >
+            Remove
+          </button>
+        </div>
       </div>
-      <button
-        type="button"
-        class="quiet"
-        disabled={props.disabled}
-        onClick={() => removePhoto(photo.key)}
-        aria-label={`Remove this photo from ${angleName(photo.angle)}`}
-      >
-        Remove
-      </button>
     </div>
   );
 }
@@ -68,10 +70,10 @@ export function AngleSlot(props: {
       ))}
       <div class="row" style={{ marginTop: '0.5rem' }}>
         <button type="button" disabled={props.disabled} onClick={() => props.onCamera(angle)}>
-          Take photo
+          {props.photos.length > 0 ? 'Take another' : 'Take photo'}
         </button>
         <label class="button" for={inputId} aria-disabled={props.disabled}>
-          {props.photos.length > 0 ? 'Add another from files' : 'Choose from files'}
+          {props.photos.length > 0 ? 'Add from files' : 'Choose from files'}
         </label>
         <input
           id={inputId}

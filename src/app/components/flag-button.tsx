@@ -11,7 +11,7 @@ export function FlagButton(props: {
   if (props.flagged) {
     return (
       <span class="muted" data-testid={`${props.testId}-done`}>
-        Noted, thank you. This helps improve BCD.
+        Noted, thank you.
       </span>
     );
   }
@@ -19,7 +19,7 @@ export function FlagButton(props: {
     <span>
       <button
         type="button"
-        class="quiet"
+        class="quiet small"
         data-testid={props.testId}
         onClick={() =>
           props.onFlag().catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)))

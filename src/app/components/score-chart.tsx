@@ -17,6 +17,8 @@ function chartOptions(width: number): uPlot.Options {
   return {
     width,
     height: HEIGHT,
+    // Values under the cursor are left out of the legend: on a phone there is no hover, only "—".
+    legend: { live: false },
     scales: { y: { range: (_u, _min, max) => [0, Math.max(0.25, Math.ceil(max * 10) / 10)] } },
     axes: [{}, { values: (_u, ticks) => ticks.map((t) => t.toFixed(2)), size: 44 }],
     series: [

@@ -1,6 +1,6 @@
 import { useAsync } from '../state/async.ts';
 import { mostSimilarEarlier } from '../state/similar.ts';
-import { formatDate, formatScore } from '../text/format.ts';
+import { formatDate, formatPercent } from '../text/format.ts';
 import { PhotoThumb } from './photo-thumb.tsx';
 
 /** The earlier photo of the same angle that looks most like this session's photos of it. */
@@ -31,7 +31,7 @@ export function SimilarPhoto(props: {
       <div>
         <div>Most similar earlier photo</div>
         <div class="muted">
-          {formatDate(n.session.created_at)} · distance {formatScore(n.distance)}
+          {formatDate(n.session.created_at)} · {formatPercent(1 - n.distance)} alike
         </div>
       </div>
     </div>

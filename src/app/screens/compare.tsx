@@ -12,7 +12,7 @@ import { useAsync } from '../state/async.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { navigate, routeHref } from '../state/router.ts';
 import { angleName } from '../text/angles.ts';
-import { formatDateTime, formatPercent, formatScore } from '../text/format.ts';
+import { formatPercent, formatScore, formatShortDateTime } from '../text/format.ts';
 
 const TREND_WORDS: Record<OverallTrend, string> = {
   stable: 'Stable',
@@ -63,7 +63,7 @@ function SessionPicker(props: {
       >
         {props.sessions.map((s) => (
           <option key={s.id} value={s.id}>
-            {formatDateTime(s.created_at)}
+            {formatShortDateTime(s.created_at)}
           </option>
         ))}
       </select>
@@ -123,7 +123,7 @@ function ComparisonView(props: { a: string; b: string }) {
           {[...c.angles_only_in_a, ...c.angles_only_in_b].map(angleName).join(', ')}.
         </p>
       )}
-      <p class="muted">
+      <p class="muted" style={{ overflowWrap: 'anywhere' }}>
         Method: {c.comparison_method} · {c.analysis_version}
       </p>
     </div>

@@ -16,7 +16,7 @@ import { useLiveQuery } from '../state/live-query.ts';
 import { navigate, routeHref } from '../state/router.ts';
 import { unindexPhotos } from '../state/similar.ts';
 import { angleName } from '../text/angles.ts';
-import { confidenceWords, formatDate, formatDateTime, formatPercent, formatScore } from '../text/format.ts';
+import { confidenceWords, formatDateTime, formatPercent, formatScore } from '../text/format.ts';
 import { flagLabel } from '../text/quality.ts';
 
 const LAYER_NAMES: Record<string, string> = {
@@ -76,7 +76,7 @@ function HowMeasured(props: { result: SessionResult }) {
         <dd data-testid="baseline" data-sessions={a.baseline_used.sessions}>
           {a.baseline_used.sessions === 0
             ? 'None yet: this is the first session, so it sets the baseline and its change is 0.'
-            : `${a.baseline_used.sessions} earlier session${a.baseline_used.sessions > 1 ? 's' : ''}: ${baseline.map((s) => formatDate(s.created_at)).join(', ')}`}
+            : `${a.baseline_used.sessions} earlier session${a.baseline_used.sessions > 1 ? 's' : ''}: ${baseline.map((s) => formatDateTime(s.created_at)).join(' · ')}`}
         </dd>
         <dt>Compared</dt>
         <dd data-testid="comparison-layers" data-layers={a.comparison_layers_used.join(',')}>
@@ -125,21 +125,25 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
       {images.map((image) => (
         <div class="slot-photo" key={image.id} data-testid="result-photo" style={{ marginBottom: '0.6rem' }}>
           <PhotoThumb blob={image.thumbnail} alt={`${angleName(image.angle)} as the model saw it`} />
-          <QualityFigures quality={image.quality} />
-          <FlagButton
-            label="Bad photo"
-            testId="flag-photo"
-            flagged={flagged(image.id)}
-            onFlag={() =>
-              addFeedback({
-                kind: 'bad_photo',
-                session_id: result.session.id,
-                image_id: image.id ?? null,
-                model_id: result.analysis.model_id,
-                analysis_version: result.analysis.analysis_version,
-              })
-            }
-          />
+          <div>
+            <QualityFigures quality={image.quality} />
+            <div class="photo-actions">
+              <FlagButton
+                label="Bad photo"
+                testId="flag-photo"
+                flagged={flagged(image.id)}
+                onFlag={() =>
+                  addFeedback({
+                    kind: 'bad_photo',
+                    session_id: result.session.id,
+                    image_id: image.id ?? null,
+                    model_id: result.analysis.model_id,
+                    analysis_version: result.analysis.analysis_version,
+                  })
+                }
+              />
+            </div>
+          </div>
         </div>
       ))}
       <SimilarPhoto

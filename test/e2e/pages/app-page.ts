@@ -15,11 +15,15 @@ export class AppPage {
     await this.page.evaluate((h) => (location.hash = h), hash);
   }
 
-  /** Saves a screenshot of the whole screen, scrolled through, as `<name>.png`. */
-  async screenshot(name: string, fullPage = true): Promise<string> {
+  /**
+   * Saves what the phone shows (`<name>.png`, 390×844) and, for a screen taller than the phone, the whole screen
+   * (`<name>-full.png`; there the fixed tab bar appears where the first screenful ends).
+   */
+  async screenshot(name: string): Promise<void> {
     await mkdir(SCREENS_DIR, { recursive: true });
-    const path = join(SCREENS_DIR, `${name}.png`);
-    await this.page.screenshot({ path, fullPage });
-    return path;
+    await this.page.evaluate(() => window.scrollTo(0, 0));
+    await this.page.screenshot({ path: join(SCREENS_DIR, `${name}.png`) });
+    const tall = await this.page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
+    if (tall) await this.page.screenshot({ path: join(SCREENS_DIR, `${name}-full.png`), fullPage: true });
   }
 }

@@ -21,7 +21,7 @@ export class SettingsPage extends AppPage {
   private async status(): Promise<string> {
     const status = this.page.getByTestId('data-status');
     await status.waitFor({ timeout: 120_000 });
-    const text = await status.innerText();
+    const text = await status.locator('div').first().innerText();
     await status.getByRole('button', { name: 'Dismiss this message' }).click();
     return text;
   }
