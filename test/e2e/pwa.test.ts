@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -312,5 +312,36 @@ describe('the PWA in headless Chromium', { timeout: 600_000 }, () => {
     await page.getByTestId('flag-result-done').waitFor();
     await history.open();
     await history.screenshot('12-history-after-import');
+  });
+
+  it('after a model change, analyses the stored photos again and gives the same figures', async () => {
+    // An export whose vectors and analyses claim another model id stands for data from an earlier model.
+    const exported = JSON.parse(await readFile(join(work, 'export.json'), 'utf8'));
+    for (const table of ['embeddings', 'analyses', 'angle_analyses']) {
+      for (const row of exported.tables[table]) row.model_id = 'earlier-model';
+    }
+    const file = join(work, 'export-earlier-model.json');
+    await writeFile(file, JSON.stringify(exported));
+    const settings = new SettingsPage(page);
+    await settings.open();
+    expect(await settings.importFrom(file)).toBe('Imported 4 sessions.');
+    const history = new HistoryPage(page);
+    await history.open();
+    expect(await history.listText()).toMatch(/Analysed by another model/);
+
+    await settings.open();
+    const photos = SESSIONS.flatMap((plan) => Object.values(plan).flat()).length;
+    expect(await settings.reanalyse()).toBe(`Analysed ${photos} photos again and updated 4 sessions.`);
+    const resultsPage = new ResultsPage(page);
+    for (const before of results) {
+      await resultsPage.open(before.sessionId);
+      const after = await resultsPage.figures();
+      expect(after.baselineSessions).toBe(before.baselineSessions);
+      expect(Math.abs(after.structural - before.structural)).toBeLessThan(1e-6);
+      expect(Math.abs(after.confidence - before.confidence)).toBeLessThan(1e-6);
+      for (const [angle, figures] of Object.entries(before.angles)) {
+        expect(Math.abs((after.angles[angle]?.change ?? NaN) - figures.change)).toBeLessThan(1e-6);
+      }
+    }
   });
 });

@@ -10,7 +10,7 @@ export function QualityFigures(props: { quality: ImageQuality; showHints?: boole
     <div data-testid="quality">
       <div class="quality-figures">
         <span data-testid="quality-blur" data-value={q.blur_score}>
-          Sharpness: {sharpnessWords(q.blur_score, BLUR_THRESHOLD)}
+          Focus: {sharpnessWords(q.blur_score, BLUR_THRESHOLD)}
         </span>
         <span data-testid="quality-brightness" data-value={q.brightness}>
           Brightness: {formatPercent(q.brightness)}

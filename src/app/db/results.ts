@@ -21,15 +21,17 @@ export interface SessionResult {
 }
 
 /**
- * Loads a session with its latest analysis.
- * @returns undefined when the session does not exist or was never analysed.
+ * Loads a session with its analysis by `modelId`.
+ * @returns undefined when the session does not exist, `not_analysed` when that model has not analysed it.
  */
-export async function loadSessionResult(sessionId: string): Promise<SessionResult | undefined> {
+export async function loadSessionResult(
+  sessionId: string,
+  modelId: string,
+): Promise<SessionResult | 'not_analysed' | undefined> {
   const session = await db.sessions.get(sessionId);
   if (!session) return undefined;
-  const analyses = await db.analyses.where('session_id').equals(sessionId).sortBy('created_at');
-  const analysis = analyses.at(-1);
-  if (!analysis) return undefined;
+  const analysis = await db.analyses.get([sessionId, modelId]);
+  if (!analysis) return 'not_analysed';
   const [angles, images, embeddings, baseline, feedback] = await Promise.all([
     db.angle_analyses.where('[session_id+model_id]').equals([sessionId, analysis.model_id]).toArray(),
     db.images.where('session_id').equals(sessionId).toArray(),

@@ -16,8 +16,8 @@ import { formatPercent, formatScore, formatShortDateTime } from '../text/format.
 
 const TREND_WORDS: Record<OverallTrend, string> = {
   stable: 'Stable',
-  mild_variation: 'Mild variation',
-  significant_shift: 'Clear shift',
+  mild_variation: 'Mild Variation',
+  significant_shift: 'Clear Shift',
 };
 
 interface Compared {

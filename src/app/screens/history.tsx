@@ -33,11 +33,11 @@ function SessionItem(props: { summary: SessionSummary }) {
             {confidenceWords(analysis.analysis_confidence_score)})
           </div>
         ) : (
-          <div class="muted">Not analysed with the model in use.</div>
+          <div class="muted">Analysed by another model: see Settings to analyse it again.</div>
         )}
         <div class="muted">
           {session.image_count} photo{session.image_count > 1 ? 's' : ''}:{' '}
-          {session.angles.map(angleName).join(', ')}
+          {session.angles.map(angleName).join(' · ')}
         </div>
       </a>
     </li>

@@ -105,7 +105,7 @@ export function NewSessionScreen() {
             <p class="muted">
               {draft.photos.length === 0
                 ? 'Add at least one photo to analyse.'
-                : `${draft.photos.length} photo${draft.photos.length > 1 ? 's' : ''} in ${angles.size} angle${angles.size > 1 ? 's' : ''}: ${[...angles].map(angleName).join(', ')}.`}
+                : `${draft.photos.length} photo${draft.photos.length > 1 ? 's' : ''} in ${angles.size} angle${angles.size > 1 ? 's' : ''}: ${[...angles].map(angleName).join(' · ')}.`}
             </p>
             <button
               type="button"

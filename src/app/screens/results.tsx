@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
 import { Figure } from '../components/figure.tsx';
 import { FlagButton } from '../components/flag-button.tsx';
 import { LevelBadge } from '../components/level-badge.tsx';
@@ -189,18 +190,23 @@ function DeleteSession(props: { sessionId: string }) {
 
 /** The Results screen of one session. */
 export function ResultsScreen(props: { sessionId: string }) {
-  const result = useLiveQuery(() => loadSessionResult(props.sessionId), [props.sessionId]);
-  if (result.status === 'loading')
+  const result = useLiveQuery(() => loadSessionResult(props.sessionId, DEFAULT_MODEL_ID), [props.sessionId]);
+  if (result.status === 'loading') {
     return (
       <main>
         <p class="muted">Loading…</p>
       </main>
     );
-  if (result.status === 'error' || !result.value) {
+  }
+  if (result.status === 'error' || typeof result.value !== 'object') {
     return (
       <main>
         <h1>Results</h1>
-        <Notice kind="stop">This session is not on this phone (it may have been deleted).</Notice>
+        <Notice kind="hint">
+          {result.status === 'ready' && result.value === 'not_analysed'
+            ? 'This session was analysed by another model. Analyse it again in Settings to see its figures.'
+            : 'This session is not on this phone (it may have been deleted).'}
+        </Notice>
         <a href={routeHref({ name: 'history' })}>Back to history</a>
       </main>
     );

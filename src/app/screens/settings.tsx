@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { Notice } from '../components/notice.tsx';
+import { ReanalysePanel } from '../components/reanalyse-panel.tsx';
 import { BackupFileError, deleteAllData, exportAllData, importAllData } from '../db/backup.ts';
 import { db } from '../db/schema.ts';
 import { isStoragePersistent, requestPersistentStorage, storageEstimate } from '../db/storage.ts';
@@ -246,6 +247,7 @@ export function SettingsScreen() {
         <ModelFacts />
         <LastAnalysis />
       </section>
+      <ReanalysePanel />
       <section class="card">
         <h2 style={{ marginTop: 0 }}>Storage</h2>
         <Storage />

@@ -2,16 +2,16 @@
 const ANGLE_TEXT: Readonly<Record<string, { name: string; guide: string }>> = {
   front: { name: 'Front', guide: 'Face the camera, arms relaxed at your sides.' },
   front_arms_raised: {
-    name: 'Front, arms raised',
+    name: 'Front with arms raised',
     guide: 'Face the camera with both arms raised above your head.',
   },
   left_oblique: {
-    name: 'Left, half turned',
+    name: 'Left half-turned',
     guide: 'Turn halfway to your right so your left side leans toward the camera.',
   },
   left_side: { name: 'Left side', guide: 'Turn fully to your right so your left side faces the camera.' },
   right_oblique: {
-    name: 'Right, half turned',
+    name: 'Right half-turned',
     guide: 'Turn halfway to your left so your right side leans toward the camera.',
   },
   right_side: { name: 'Right side', guide: 'Turn fully to your left so your right side faces the camera.' },

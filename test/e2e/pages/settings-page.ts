@@ -48,4 +48,12 @@ export class SettingsPage extends AppPage {
     if (await confirm.isVisible().catch(() => false)) await confirm.click();
     return this.status();
   }
+
+  /** Analyses the photos of another model again; returns the status message. */
+  async reanalyse(): Promise<string> {
+    await this.page.getByTestId('reanalyse-start').click();
+    const status = this.page.getByTestId('reanalyse-status');
+    await status.waitFor({ timeout: 300_000 });
+    return status.locator('div').first().innerText();
+  }
 }
