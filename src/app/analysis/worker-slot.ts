@@ -1,0 +1,144 @@
+import { wrap } from 'comlink';
+import type { Remote } from 'comlink';
+import { AnalysisError, abortedError, fromWorkerError } from './errors.ts';
+
+export interface WorkerSlotOptions {
+  /** Starts a new worker (e.g. `new Worker(new URL(...), { type: 'module' })`). */
+  readonly create: () => Worker;
+  /** The worker is terminated after this many ms without work, and started again by the next call. */
+  readonly idleMs: number;
+  /**
+   * Terminate the worker when the running call is aborted. Worth it when the call is long and a new worker is
+   * cheap (decoding a 24 MP photo); not when the worker holds costly state (a model session).
+   */
+  readonly terminateOnAbort: boolean;
+}
+
+/** A call to run in the slot's worker; `fresh` is true when the worker was started for this call. */
+export type SlotTask<Api, T> = (api: Remote<Api>, fresh: boolean) => Promise<T>;
+
+interface Job {
+  readonly task: SlotTask<unknown, unknown>;
+  readonly signal: AbortSignal | undefined;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: AnalysisError) => void;
+  settled: boolean;
+}
+
+interface Running {
+  readonly worker: Worker;
+  readonly api: Remote<unknown>;
+  /** Rejects the running job when the worker dies (a load or uncaught error), since comlink would wait forever. */
+  readonly crashed: Promise<never>;
+}
+
+/**
+ * One worker behind a queue: calls run one at a time in call order, each abortable by its AbortSignal (a queued
+ * call is dropped; a running call is rejected at once, and its worker terminated if `terminateOnAbort`). The
+ * worker is started on demand and terminated when idle for `idleMs` (as Squoosh does), so an unused app holds
+ * no OpenCV heap or model session.
+ */
+export class WorkerSlot<Api> {
+  private readonly queue: Job[] = [];
+  private current: Running | undefined;
+  private busy = false;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly options: WorkerSlotOptions) {}
+
+  /** Whether a worker is running now (for tests and diagnostics). */
+  get alive(): boolean {
+    return this.current !== undefined;
+  }
+
+  /**
+   * Queues `task`. @throws AnalysisError `aborted` when `signal` fires first; the task's own error converted by
+   * `fromWorkerError`; `analysis_failed` when the worker dies.
+   */
+  run<T>(task: SlotTask<Api, T>, signal?: AbortSignal): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortedError());
+      const job: Job = {
+        task: task as SlotTask<unknown, unknown>,
+        signal,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        settled: false,
+      };
+      signal?.addEventListener('abort', () => this.abort(job), { once: true });
+      this.queue.push(job);
+      clearTimeout(this.idleTimer);
+      void this.pump();
+    });
+  }
+
+  /** Terminates the worker and rejects every queued call with `aborted`. The slot can be used again. */
+  terminate(): void {
+    for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(abortedError()));
+    clearTimeout(this.idleTimer);
+    this.stopWorker();
+  }
+
+  private abort(job: Job): void {
+    const queued = this.queue.indexOf(job);
+    if (queued >= 0) this.queue.splice(queued, 1);
+    else if (!job.settled && this.options.terminateOnAbort) this.stopWorker();
+    this.settle(job, () => job.reject(abortedError()));
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      for (let job = this.queue.shift(); job !== undefined; job = this.queue.shift()) {
+        await this.execute(job);
+      }
+    } finally {
+      this.busy = false;
+    }
+    this.idleTimer = setTimeout(() => this.stopWorker(), this.options.idleMs);
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const fresh = this.current === undefined;
+    const running = this.current ?? this.startWorker();
+    const outcomes: Promise<unknown>[] = [job.task(running.api, fresh), running.crashed];
+    if (this.options.terminateOnAbort) {
+      // The aborted call's worker is gone and comlink never settles its promise: move on at once.
+      outcomes.push(new Promise((resolve) => job.signal?.addEventListener('abort', resolve, { once: true })));
+    }
+    try {
+      const value = await Promise.race(outcomes);
+      this.settle(job, () => job.resolve(value));
+    } catch (error) {
+      this.settle(job, () => job.reject(fromWorkerError(error)));
+    }
+  }
+
+  private settle(job: Job, action: () => void): void {
+    if (job.settled) return;
+    job.settled = true;
+    action();
+  }
+
+  private startWorker(): Running {
+    const worker = this.options.create();
+    const crashed = new Promise<never>((_, reject) => {
+      const fail = (event: Event) => {
+        const detail = event instanceof ErrorEvent && event.message ? event.message : 'the worker stopped';
+        reject(new AnalysisError('analysis_failed', `The analysis worker failed (${detail}).`));
+        if (this.current?.worker === worker) this.stopWorker();
+      };
+      worker.addEventListener('error', fail);
+      worker.addEventListener('messageerror', fail);
+    });
+    crashed.catch(() => undefined);
+    this.current = { worker, api: wrap<unknown>(worker), crashed };
+    return this.current;
+  }
+
+  private stopWorker(): void {
+    this.current?.worker.terminate();
+    this.current = undefined;
+  }
+}

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Where the built harness goes (gitignored, like every test output). */
+export const HARNESS_DIR = fileURLToPath(new URL('../../.out/workers-harness/', import.meta.url));
+
+/** The harness page's path on the server. */
+export const HARNESS_PAGE = '/test/workers/harness.html';
+
+/**
+ * Builds `test/workers/harness.html` with the real workers and the ORT plugin, as the app is built (ES-module
+ * workers, model and ORT runtime from the app's own origin), but without the app's own UI plugins, so these
+ * tests depend only on the analysis code. Takes 30–60 s on two cores; call once per test file.
+ * @throws Error when the model has not been built (`npm run build:model`) or the build fails.
+ */
+export async function buildHarness(): Promise<string> {
+  if (!existsSync(`${ROOT}public/models/mobilenet_v2-nsfwjs/model.onnx`)) {
+    throw new Error('No model in public/models: run `npm run build:model` first');
+  }
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    worker: { format: 'es' },
+    build: {
+      outDir: HARNESS_DIR,
+      emptyOutDir: true,
+      target: 'es2022',
+      // A test page: minifying OpenCV.js (≈ 10 MB) would only slow every run down.
+      minify: false,
+      reportCompressedSize: false,
+      chunkSizeWarningLimit: 12_000,
+      rollupOptions: { input: `${ROOT}test/workers/harness.html` },
+    },
+  });
+  return HARNESS_DIR;
+}

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { createNodeEngine } from '../../../src/cli/engine.ts';
+import type { EmbeddedImage, NodeEngine } from '../../../src/cli/engine.ts';
+import { ImageInputError } from '../../../src/core/image/errors.ts';
+import { DATA_DIR } from './serve.ts';
+
+/** What the CLI's path (shared pipeline + onnxruntime-node) makes of one file of the shared data. */
+export type NodeOutcome = { ok: true; image: EmbeddedImage } | { ok: false; code: string };
+
+let engine: Promise<NodeEngine> | undefined;
+
+/**
+ * Analyses `path` (relative to the shared data folder, e.g. `photos/x.jpg`) as `bcd analyze` does: the reference
+ * the browser's numbers must equal.
+ */
+export async function nodeReference(path: string): Promise<NodeOutcome> {
+  engine ??= createNodeEngine({ threads: 1 });
+  const bytes = new Uint8Array(await readFile(`${DATA_DIR}${path}`));
+  try {
+    return { ok: true, image: await (await engine).analyseImage(bytes) };
+  } catch (error) {
+    if (error instanceof ImageInputError) return { ok: false, code: error.code };
+    throw error;
+  }
+}
+
+/** Releases the reference engine's model session. */
+export async function disposeNodeReference(): Promise<void> {
+  await (await engine)?.dispose();
+  engine = undefined;
+}
+
+/** Cosine distance `1 − cos` and the largest absolute difference between two vectors. */
+export function compareVectors(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+): { cosine: number; maxAbs: number } {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    const y = b[i] as number;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+    maxAbs = Math.max(maxAbs, Math.abs(x - y));
+  }
+  return { cosine: 1 - dot / Math.sqrt(na * nb), maxAbs };
+}

@@ -1,0 +1,60 @@
+import type { Embedder } from '../../src/model/embedder.ts';
+import { createWebEmbedder } from '../../src/model/embedder.web.ts';
+import { parseModelManifest } from '../../src/model/manifest.ts';
+import type { ModelManifest } from '../../src/model/manifest.ts';
+import type { EmbedConfig, EmbedModelInfo } from './api.ts';
+import { ORT_WASM_PATHS } from './ort-runtime.ts';
+import { wasmThreads } from './threads.ts';
+
+/**
+ * Fetches the manifest and the model from the app's own origin, checks the model's sha256 against the manifest
+ * (SPEC: checked before a model is used) and creates the session on the configured backend.
+ * @throws Error naming the URL when a file cannot be fetched, the manifest is invalid or the hash differs.
+ */
+export async function loadModel(config: EmbedConfig): Promise<{ embedder: Embedder; info: EmbedModelInfo }> {
+  const t0 = performance.now();
+  const manifest = parseModelManifest(
+    await (await fetchOk(new URL('manifest.json', config.modelUrl))).json(),
+  );
+  const modelFile = new URL(manifest.file, config.modelUrl);
+  const bytes = new Uint8Array(await (await fetchOk(modelFile)).arrayBuffer());
+  await checkSha256(bytes, manifest, modelFile);
+  const threads = wasmThreads(config.numThreads);
+  const embedder = await createWebEmbedder(manifest, bytes, {
+    preferredBackend: config.backend ?? 'webgpu',
+    wasmPaths: ORT_WASM_PATHS,
+    numThreads: threads,
+  });
+  const info: EmbedModelInfo = {
+    id: manifest.id,
+    dims: manifest.output.dims,
+    source: describeSource(manifest),
+    licence: manifest.licence,
+    backend: embedder.backend === 'webgpu' ? 'webgpu' : 'wasm',
+    threads,
+    load_ms: performance.now() - t0,
+  };
+  return { embedder, info };
+}
+
+async function fetchOk(url: URL): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url.pathname}: HTTP ${response.status}`);
+  return response;
+}
+
+async function checkSha256(bytes: Uint8Array, manifest: ModelManifest, url: URL): Promise<void> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  if (hex !== manifest.sha256) {
+    throw new Error(
+      `${url.pathname} has sha256 ${hex}, but model ${manifest.id}'s manifest says ${manifest.sha256}`,
+    );
+  }
+}
+
+/** `source` as shown in Settings: `package@version (url)`. */
+function describeSource(manifest: ModelManifest): string {
+  const { package: pkg, version, url } = manifest.source;
+  return url === undefined ? `${pkg}@${version}` : `${pkg}@${version} (${url})`;
+}

@@ -1,0 +1,4 @@
+import { expose } from 'comlink';
+import { createEmbedApi } from './api.ts';
+
+expose(createEmbedApi());
