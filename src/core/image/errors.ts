@@ -1,12 +1,6 @@
 /** Why an input file could not be analysed. Stable codes: shown to people (via `message`) and stored in logs. */
 export type ImageInputErrorCode =
-  | 'empty'
-  | 'not_an_image'
-  | 'unsupported_format'
-  | 'truncated'
-  | 'corrupt'
-  | 'too_small'
-  | 'too_large';
+  'empty' | 'not_an_image' | 'unsupported_format' | 'truncated' | 'corrupt' | 'too_small' | 'too_large';
 
 /**
  * A specific, person-readable reason an image was refused. Thrown by decoding and validation;
