@@ -12,9 +12,11 @@ let ready: Promise<OpenCv> | undefined;
  */
 export function loadOpenCv(): Promise<OpenCv> {
   ready ??= new Promise<OpenCv>((resolve) => {
-    const cv = cvModule as OpenCv & { onRuntimeInitialized?: () => void };
-    // The emscripten module is a broken thenable (it resolves to itself), so it must not be awaited;
+    const cv = cvModule as OpenCv & { onRuntimeInitialized?: () => void; then?: unknown };
+    // The emscripten module is a broken thenable (its `then` calls back with the module itself), so resolving
+    // a Promise with it adopts it again and again and never settles: drop `then` to make it a plain object.
     // `Mat` appears once the runtime is up.
+    delete cv.then;
     if (typeof cv.Mat === 'function') resolve(cv);
     else cv.onRuntimeInitialized = () => resolve(cv);
   });
