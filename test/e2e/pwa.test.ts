@@ -11,7 +11,7 @@ import { HistoryPage } from './pages/history-page.ts';
 import { NewSessionPage } from './pages/new-session-page.ts';
 import { ResultsPage, type ResultFigures } from './pages/results-page.ts';
 import { SettingsPage } from './pages/settings-page.ts';
-import { buildApp, startPreview, type Preview } from './server.ts';
+import { OUT_DIR, buildApp, startPreview, type Preview } from './server.ts';
 
 const DATA = join(import.meta.dirname, '../../../shared/data');
 const photo = (name: string) => join(DATA, 'photos', name);
@@ -104,6 +104,12 @@ describe('the PWA in headless Chromium', { timeout: 600_000 }, () => {
       ),
     );
     expect(manifest.icons.map((i: { sizes: string }) => i.sizes)).toEqual(['192x192', '512x512', '512x512']);
+    // Chromium's own verdict on whether the app can be installed (manifest, icons, service worker).
+    const cdp = await context.newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    // Playwright's contexts are incognito, where Chromium never offers to install; nothing else may stand in the way.
+    expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
+    await cdp.detach();
     await history.screenshot('01-history-empty');
   });
 
@@ -343,5 +349,32 @@ describe('the PWA in headless Chromium', { timeout: 600_000 }, () => {
         expect(Math.abs((after.angles[angle]?.change ?? NaN) - figures.change)).toBeLessThan(1e-6);
       }
     }
+  });
+
+  it('offers a new version without forcing it, and switches when asked', async () => {
+    // Any byte change to sw.js is a new version to the browser; the app must wait for the person's yes.
+    const sw = join(OUT_DIR, 'sw.js');
+    await writeFile(sw, `${await readFile(sw, 'utf8')}\n// e2e: next version\n`);
+    preview = await startPreview(preview.port);
+    await context.setOffline(false);
+    await page.reload();
+    const banner = page.getByTestId('update-banner');
+    await banner.waitFor({ timeout: 60_000 });
+    await new HistoryPage(page).screenshot('13-update-offered');
+    const before = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+    expect(before).toMatch(/sw\.js$/);
+    const reloaded = page.waitForEvent('load');
+    await banner.getByRole('button', { name: 'Update' }).click();
+    await reloaded;
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    const registration = await page.evaluate(async () => {
+      const r = await navigator.serviceWorker.ready;
+      return { waiting: r.waiting !== null, active: r.active?.state };
+    });
+    expect(registration).toEqual({ waiting: false, active: 'activated' });
+    expect(await page.getByTestId('update-banner').count()).toBe(0);
+    const history = new HistoryPage(page);
+    await history.open();
+    expect(await history.sessionIds()).toHaveLength(4);
   });
 });

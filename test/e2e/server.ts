@@ -49,12 +49,16 @@ async function freePort(): Promise<number> {
 /** A running `vite preview` of the build. */
 export interface Preview {
   url: string;
+  port: number;
   stop(): Promise<void>;
 }
 
-/** Serves {@link OUT_DIR} with `vite preview` (COOP/COEP headers from vite.config.ts) on a random free port. */
-export async function startPreview(): Promise<Preview> {
-  const port = await freePort();
+/**
+ * Serves {@link OUT_DIR} with `vite preview` (COOP/COEP headers from vite.config.ts) on `port`, by default a
+ * random free one. Serving again on the same port keeps the origin, and so the app's data and service worker.
+ */
+export async function startPreview(port?: number): Promise<Preview> {
+  port ??= await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [VITE, 'preview', '--outDir', OUT_DIR, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
@@ -74,6 +78,7 @@ export async function startPreview(): Promise<Preview> {
   }
   return {
     url,
+    port,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
