@@ -5,7 +5,8 @@
  *   2. image uploads (a metadata-free 1920×1537 JPEG),
  * then the researcher export of everything, fresh and resumed. Prints throughput and p50/p99 latency;
  * asserts nothing. Loopback only; every loop is bounded in count.
- * Sizes: BENCH_CLIENTS (50), BENCH_SESSIONS_PER_CLIENT (4), BENCH_IMAGES_PER_CLIENT (6).
+ * Sizes: BENCH_CLIENTS (50), BENCH_SESSIONS_PER_CLIENT (4), BENCH_IMAGES_PER_CLIENT (6); server logs on
+ * stdout at BENCH_LOG_LEVEL (silent).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -119,16 +120,27 @@ async function phase(
   extra: (seconds: number, requests: number) => string,
 ): Promise<PhaseResult> {
   const latencies: number[] = [];
+  const errors = new Map<string | number, number>();
   let failures = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, client) => {
       for (let i = 0; i < perClient; i++) {
         const t0 = performance.now();
-        const response = await request(client, i);
-        await response.arrayBuffer();
+        const ok = await request(client, i).then(
+          async (response) => {
+            await response.arrayBuffer();
+            if (!response.ok) errors.set(response.status, (errors.get(response.status) ?? 0) + 1);
+            return response.ok;
+          },
+          (error: Error) => {
+            const cause = String((error.cause as Error | undefined)?.message ?? error.message);
+            errors.set(cause, (errors.get(cause) ?? 0) + 1);
+            return false;
+          },
+        );
         latencies.push(performance.now() - t0);
-        if (!response.ok) failures++;
+        if (!ok) failures++;
       }
     }),
   );
@@ -141,16 +153,22 @@ async function phase(
     seconds,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
-    extra: extra(seconds, latencies.length),
+    extra:
+      extra(seconds, latencies.length) +
+      (errors.size ? ` (failed: ${[...errors].map(([k, n]) => `${k} ×${n}`).join(', ')})` : ''),
   };
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bcd-bench-server-'));
   const outDir = await mkdtemp(path.join(tmpdir(), 'bcd-bench-export-'));
-  const config = loadConfig({ BCD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', DAILY_UPLOAD_LIMIT: '100000' });
+  const config = loadConfig({
+    BCD_DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
+    DAILY_UPLOAD_LIMIT: '100000',
+  });
   const store = await openDataStore(config);
-  const app = await buildApp({ config, store, logger: false });
+  const app = await buildApp({ config, store });
   try {
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     const post = (url: string, init: RequestInit = {}) => fetch(`${base}${url}`, init);

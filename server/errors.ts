@@ -20,7 +20,8 @@ export const badRequest = (field: string, message: string) =>
   new ApiError(400, 'bad_request', `${field}: ${message}`, field);
 
 /** 401: no token, or one that does not verify. */
-export const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message);
+export const unauthorized = (message: string) =>
+  new ApiError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
 
 /** 403: the participant has not consented to the scope this upload needs. */
 export const consentRequired = (scope: string) =>

@@ -23,7 +23,6 @@ export function openPostgres(connectionString: string, maxConnections = 10): Dat
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return {
-    kind: 'postgres',
     ...wrap(pool),
     async transaction(work) {
       const client = await pool.connect();

@@ -70,6 +70,7 @@ export async function upsertAngleAnalysis(
   );
 }
 
+/** Whether any analysis of the session is stored. */
 export async function hasSessionAnalysis(db: Queryable, sessionId: string): Promise<boolean> {
   return (
     (await db.query('SELECT 1 FROM session_analysis WHERE session_id = $1 LIMIT 1', [sessionId])).length > 0

@@ -102,6 +102,7 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
   return changed.length;
 }
 
+/** How many embeddings of the session are stored (all models and kinds). */
 export async function countSessionEmbeddings(db: Queryable, sessionId: string): Promise<number> {
   const [row] = await db.query<{ n: number }>(
     'SELECT count(*)::int AS n FROM embeddings WHERE session_id = $1',

@@ -13,6 +13,7 @@ export interface ImageRow {
 
 const IMAGE_COLUMNS = 'session_id, id, angle, storage_path, sha256, byte_size, content_type';
 
+/** The image row (announced or stored) of the session, or null. */
 export async function findImage(db: Queryable, sessionId: string, imageId: string): Promise<ImageRow | null> {
   const [row] = await db.query<ImageRow>(
     `SELECT ${IMAGE_COLUMNS} FROM images WHERE session_id = $1 AND id = $2`,

@@ -10,6 +10,7 @@ export async function ensureParticipant(db: Queryable, participantId: string): P
   await db.query('INSERT INTO participants (id) VALUES ($1) ON CONFLICT (id) DO NOTHING', [participantId]);
 }
 
+/** Whether the participant is enrolled (and has not withdrawn, which deletes the row). */
 export async function participantExists(db: Queryable, participantId: string): Promise<boolean> {
   const rows = await db.query('SELECT 1 FROM participants WHERE id = $1', [participantId]);
   return rows.length > 0;

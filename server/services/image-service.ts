@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ImageContentType, ImageUploadResponse } from '../../src/sync/contract.ts';
+import { SCOPE_OF_UPLOAD, type ImageContentType, type ImageUploadResponse } from '../../src/sync/contract.ts';
 import {
   detectImageFormat,
   findImageMetadata,
@@ -26,6 +26,16 @@ export interface ImageUpload {
   readonly bytes: Uint8Array;
 }
 
+/** The metadata blocks left in the image; a malformed file is refused (422). */
+function metadataBlocks(bytes: Uint8Array) {
+  try {
+    return findImageMetadata(bytes);
+  } catch (error) {
+    if (error instanceof ImageStructureError) throw unprocessableImage(`Malformed image: ${error.message}`);
+    throw error;
+  }
+}
+
 /**
  * Refuses bytes that are not the declared type, or that still carry metadata.
  * @throws ApiError 422 naming the first metadata block found.
@@ -35,13 +45,7 @@ function checkImage(upload: ImageUpload): void {
   if (detectImageFormat(upload.bytes) !== expected) {
     throw unprocessableImage(`The body is not a ${expected.toUpperCase()} file`);
   }
-  let blocks;
-  try {
-    blocks = findImageMetadata(upload.bytes);
-  } catch (error) {
-    if (error instanceof ImageStructureError) throw unprocessableImage(`Malformed image: ${error.message}`);
-    throw error;
-  }
+  const blocks = metadataBlocks(upload.bytes);
   const [first] = blocks;
   if (first) {
     const kinds = [...new Set(blocks.map((block) => block.kind))].join(', ');
@@ -73,7 +77,7 @@ export class ImageService {
     imageId: string,
     upload: ImageUpload,
   ): Promise<ImageUploadResponse> {
-    await this.consent.requireScope(participantId, 'images');
+    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.image);
     const session = await findOwnSession(this.db, participantId, sessionId);
     if (!session) throw notFound('Session');
     try {

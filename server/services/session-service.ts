@@ -1,4 +1,9 @@
-import type { SessionStatus, SessionUpload, SessionUploadResponse } from '../../src/sync/contract.ts';
+import {
+  SCOPE_OF_UPLOAD,
+  type SessionStatus,
+  type SessionUpload,
+  type SessionUploadResponse,
+} from '../../src/sync/contract.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { hasSessionAnalysis, upsertAngleAnalysis, upsertSessionAnalysis } from '../repositories/analyses.ts';
@@ -47,9 +52,9 @@ export class SessionService {
    *   409 (an image id already recorded under another angle).
    */
   async put(participantId: string, sessionId: string, body: SessionUpload): Promise<SessionUploadResponse> {
-    await this.consent.requireScope(participantId, 'sessions');
+    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.session);
     const embeddings = body.embeddings ?? [];
-    if (embeddings.length > 0) await this.consent.requireScope(participantId, 'embeddings');
+    if (embeddings.length > 0) await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.embeddings);
     if (body.angle_analyses?.length && !body.analysis) {
       throw badRequest('analysis', 'required when angle_analyses are sent');
     }

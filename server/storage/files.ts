@@ -30,7 +30,6 @@ export function fileImageStore(root: string): ImageStore {
     return full;
   };
   return {
-    kind: 'files',
     async put(relative, bytes) {
       const full = resolve(relative);
       await mkdir(path.dirname(full), { recursive: true });

@@ -4,7 +4,6 @@
  * `[A-Za-z0-9_-]`, so a path never escapes its root.
  */
 export interface ImageStore {
-  readonly kind: 'files' | 'supabase';
   /** Stores `bytes` at `path`, replacing what was there. Atomic: a reader sees the old or the new bytes. */
   put(path: string, bytes: Uint8Array, contentType: string): Promise<void>;
   /** The stored bytes. @throws ImageNotFoundError when nothing is stored at `path`. */

@@ -62,7 +62,6 @@ export function supabaseImageStore(
 ): ImageStore & { ensureBucket(): Promise<void> } {
   const bucket = () => client.storage.from(config.bucket);
   return {
-    kind: 'supabase',
     async put(path, bytes, contentType) {
       if (bytes.byteLength > config.resumableThresholdBytes) {
         await resumableUpload(config, path, bytes, contentType);

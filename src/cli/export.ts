@@ -33,7 +33,6 @@ export function registerExportCommand(program: Command): Command {
           if (done === 0) bar.start(total, 0);
           else bar.update(done);
         });
-        bar.stop();
         const seconds = (Date.now() - started) / 1000;
         process.stdout.write(
           `Exported ${summary.participants} participants, ${summary.sessions} sessions, ${summary.images} image ` +

@@ -16,7 +16,8 @@ import {
 } from '../../src/sync/contract.ts';
 import { stripImageMetadata } from '../../src/sync/image-metadata.ts';
 
-export const PHOTOS = '/work/shared/data/photos';
+/** The shared real test photos, beside the repository (as in CI's fresh clone). */
+export const PHOTOS = path.resolve(import.meta.dirname, '../../../shared/data/photos');
 export const MODEL_ID = 'test-model-8';
 export const DIMS = 8;
 
@@ -49,10 +50,12 @@ export async function openTestStore(): Promise<{
   };
 }
 
+/** A silent app on an already open store, configured by `env` overrides. */
 export function appOn(store: DataStore, dataDir: string, env: Record<string, string> = {}) {
   return buildApp({ config: testConfig(dataDir, env), store, logger: false });
 }
 
+/** Lower-case hex sha256. */
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -62,10 +65,12 @@ export async function cleanJpeg(name = 'exif/gps.jpg'): Promise<Uint8Array> {
   return stripImageMetadata(new Uint8Array(await readFile(path.join(PHOTOS, name))));
 }
 
+/** A shared test photo's bytes, as they are (metadata included). */
 export async function photo(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(path.join(PHOTOS, name)));
 }
 
+/** The bearer header for a token. */
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** Enrols a participant and records consent for `scopes` (all by default). */
@@ -190,4 +195,5 @@ export function putImage(
   });
 }
 
+/** A fresh client id (UUID). */
 export const newId = () => randomUUID();

@@ -71,6 +71,23 @@ describe('sync server status codes (embedded store)', () => {
     expect(openapi.components.securitySchemes.bearerAuth.scheme).toBe('bearer');
   });
 
+  it('503 from /ready when the image store is unreachable', async () => {
+    const unreachable = { ...harness.store.images, check: () => Promise.reject(new Error('unreachable')) };
+    const degraded = await buildApp({
+      config: testConfig(harness.dataDir),
+      store: { ...harness.store, images: unreachable },
+      logger: false,
+    });
+    try {
+      const ready = await degraded.inject({ method: 'GET', url: API_PATHS.ready });
+      expect(ready.statusCode).toBe(503);
+      expect(ready.json()).toEqual({ status: 'unavailable', database: 'ok', image_store: 'unavailable' });
+      expect((await degraded.inject({ method: 'GET', url: API_PATHS.health })).statusCode).toBe(200);
+    } finally {
+      await degraded.close();
+    }
+  });
+
   it('201 enrols a pseudonymous participant with a JWT', async () => {
     const response = await app.inject({ method: 'POST', url: API_PATHS.participants });
     expect(response.statusCode).toBe(201);
@@ -100,6 +117,7 @@ describe('sync server status codes (embedded store)', () => {
       });
       expect(response.statusCode).toBe(401);
       expect(response.json().error).toBe('unauthorized');
+      expect(response.headers['www-authenticate']).toBe('Bearer');
     }
   });
 
