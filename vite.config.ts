@@ -1,5 +1,5 @@
 import preact from '@preact/preset-vite';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /**
@@ -11,23 +11,8 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** The ONNX model (~9 MB) and the onnxruntime WASM files (up to ~25 MB each) must be precached too. */
+/** The ONNX model (~9 MB) and the onnxruntime WASM runtime (~28 MB) must be precached too. */
 const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
-
-/**
- * OpenCV.js ends its UMD wrapper with `if (typeof Module === 'undefined') Module = {};`, an assignment to an
- * undeclared name that throws in an ES module worker (strict mode). Declaring it makes it a local of the wrapper.
- */
-function openCvStrictMode(): Plugin {
-  const SLOPPY = /if \(typeof Module === 'undefined'\)\s*Module = \{\};/;
-  return {
-    name: 'bcd-opencv-strict-mode',
-    transform(code, id) {
-      if (!id.includes('@techstark/opencv-js') || !SLOPPY.test(code)) return null;
-      return { code: code.replace(SLOPPY, 'var Module = {};'), map: null };
-    },
-  };
-}
 
 export default defineConfig({
   plugins: [
@@ -64,7 +49,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  worker: { format: 'es', plugins: () => [openCvStrictMode()] },
+  worker: { format: 'es' },
   assetsInclude: ['**/*.onnx'],
   // onnxruntime-web and hnswlib-wasm locate their .wasm files at run time; pre-bundling would move them away.
   optimizeDeps: { exclude: ['onnxruntime-web', 'hnswlib-wasm'] },
