@@ -39,6 +39,11 @@ export interface Harness {
   info(): Promise<ModelInfo & { crossOriginIsolated: boolean }>;
   analyse(url: string): Promise<HarnessAnalysis | HarnessFailure>;
   checkQuality(url: string): Promise<{ ok: true; width: number; height: number } | HarnessFailure>;
+  /**
+   * Analyses `url` after the browser re-encoded it as a JPEG of `quality` (0–1), scaled by `scale`: what sharing a
+   * photo through another app does to it.
+   */
+  analyseReencoded(url: string, quality: number, scale: number): Promise<HarnessAnalysis | HarnessFailure>;
   /** Starts analysing each url at once, aborts the ones at `abort` indexes after `afterMs`, and reports each. */
   analyseAndAbort(
     urls: string[],
@@ -151,6 +156,12 @@ window.harness = {
     } catch (error) {
       return failure(error, started);
     }
+  },
+  async analyseReencoded(url, quality, scale) {
+    const bitmap = await createImageBitmap(await fetchBlob(url));
+    const canvas = new OffscreenCanvas(Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    return analyseBlob(await canvas.convertToBlob({ type: 'image/jpeg', quality }));
   },
   async analyseAndAbort(urls, abort, afterMs) {
     const files = await Promise.all(urls.map(fetchBlob));

@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 
 /** The shared test data beside the repository (`../shared/data`: photos, bad files), served under `/data/`. */
 export const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+/** The repository's sample history, served under `/samples/`. */
+export const SAMPLES_DIR = fileURLToPath(new URL('../../../samples/', import.meta.url));
+
+const MOUNTS: readonly (readonly [string, string])[] = [
+  ['/data/', DATA_DIR],
+  ['/samples/', SAMPLES_DIR],
+];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -26,14 +33,15 @@ export interface StaticServer {
 }
 
 /**
- * Serves a built app directory on 127.0.0.1 (a secure context, which WebGPU needs), plus `/data/` from the
- * shared test data. With `isolated`, every response carries COOP/COEP, so pages and workers are cross-origin
+ * Serves a built app directory on 127.0.0.1 (a secure context, which WebGPU needs), plus `/data/` (the shared
+ * test data) and `/samples/` (the sample history). With `isolated`, every response carries COOP/COEP, so pages and workers are cross-origin
  * isolated and onnxruntime-web may use WASM threads; without it they are not.
  */
 export async function serveStatic(root: string, options: { isolated: boolean }): Promise<StaticServer> {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
-    const [base, rest] = path.startsWith('/data/') ? [DATA_DIR, path.slice('/data/'.length)] : [root, path];
+    const mount = MOUNTS.find(([prefix]) => path.startsWith(prefix));
+    const [base, rest] = mount ? [mount[1], path.slice(mount[0].length)] : [root, path];
     const file = join(base, normalize(rest).replace(/^(\.\.[/\\])+/, ''));
     let size: number;
     try {

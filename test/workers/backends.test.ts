@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HarnessAnalysis, HarnessFailure } from './harness.ts';
+import { hasWebGpuAdapter, runHarness } from './support/browser.ts';
+import type { RunningHarness } from './support/browser.ts';
+import { buildHarness } from './support/build-harness.ts';
+import { compareVectors, disposeNodeReference, nodeReference } from './support/node-reference.ts';
+
+const TOLERANCE = 1e-3;
+const PHOTOS = ['photos/kphotoalbum__jesper_2.jpg', 'photos/python3-skimage__astronaut.png'];
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await buildHarness();
+}, 300_000);
+
+afterAll(async () => {
+  await disposeNodeReference();
+});
+
+async function expectCliEmbeddings(harness: RunningHarness): Promise<void> {
+  for (const path of PHOTOS) {
+    const result = (await harness.page.evaluate((url) => window.harness.analyse(url), `/data/${path}`)) as
+      HarnessAnalysis | HarnessFailure;
+    if (!result.ok) throw new Error(`${path}: ${result.code}: ${result.message}`);
+    const node = await nodeReference(path);
+    if (!node.ok) throw new Error(`${path}: the CLI refused it (${node.code})`);
+    const { cosine, maxAbs } = compareVectors(result.embedding, node.image.embedding);
+    expect(cosine, `${path} cosine distance`).toBeLessThan(TOLERANCE);
+    expect(maxAbs, `${path} largest difference`).toBeLessThan(TOLERANCE);
+  }
+  expect(harness.errors).toEqual([]);
+}
+
+describe('inference backends in Chromium, cross-origin isolated page', () => {
+  it('WASM with threads: one per core, the same embeddings as the CLI', async () => {
+    const harness = await runHarness(dir, { isolated: true });
+    try {
+      await harness.page.evaluate(() => window.harness.start({ backend: 'wasm' }));
+      const info = await harness.page.evaluate(() => window.harness.info());
+      const cores = await harness.page.evaluate(() => navigator.hardwareConcurrency);
+      expect(info).toMatchObject({ backend: 'wasm', threads: cores, crossOriginIsolated: true });
+      await expectCliEmbeddings(harness);
+    } finally {
+      await harness.close();
+    }
+  });
+
+  it('WebGPU (SwiftShader) when Chromium offers an adapter: the same embeddings as the CLI', async (context) => {
+    const harness = await runHarness(dir, { isolated: true, webgpu: true });
+    try {
+      if (!(await hasWebGpuAdapter(harness.page))) context.skip('this Chromium offers no WebGPU adapter');
+      const info = await harness.page.evaluate(() => window.harness.info());
+      expect(info).toMatchObject({ backend: 'webgpu', crossOriginIsolated: true });
+      await expectCliEmbeddings(harness);
+    } finally {
+      await harness.close();
+    }
+  });
+});
