@@ -1,14 +1,9 @@
+import { isDuplicate } from '../search/duplicates.ts';
 import { createVectorIndex } from '../search/vector-index.ts';
 import { db } from '../db/schema.ts';
 import type { ImageRow, SessionRow } from '../db/schema.ts';
 
 type VectorIndex = Awaited<ReturnType<typeof createVectorIndex>>;
-
-/**
- * Cosine distance under which two photos count as the same photo entered twice: re-encoding or resizing a photo
- * moves its embedding by about 1e-4, while two shots taken seconds apart differ by 1e-2 or more.
- */
-export const SAME_PHOTO_DISTANCE = 2e-3;
 
 /** How many neighbours are asked for before filtering by angle and date: a person's whole history, in practice. */
 const NEIGHBOURS = 256;
@@ -99,7 +94,5 @@ export async function samePhotoAs(
   imageId: number,
   vector: Float32Array,
 ): Promise<Neighbour[]> {
-  return (await neighbours(modelId, vector)).filter(
-    (n) => n.image.id !== imageId && n.distance < SAME_PHOTO_DISTANCE,
-  );
+  return (await neighbours(modelId, vector)).filter((n) => n.image.id !== imageId && isDuplicate(n.distance));
 }
