@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { analyzeHistory, anythingAnalysed, compareSessionDirs } from './analyze-history.ts';
 import { createNodeEngine } from './engine.ts';
+import { registerExportCommand } from './export.ts';
 import { formatAnalyzeReport, formatCompareReport } from './format-table.ts';
 import { readHistoryDir, readSessionDir } from './history-dir.ts';
 
@@ -60,6 +61,8 @@ program
       await engine.dispose();
     }
   });
+
+registerExportCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`bcd: ${(err as Error).message}\n`);
