@@ -52,6 +52,10 @@ export interface Harness {
   ): Promise<(HarnessAnalysis | HarnessFailure)[]>;
   /** Whether the UI thread stayed responsive: the longest gap between animation frames during `url`'s analysis. */
   longestFrameGap(url: string): Promise<number>;
+  /** Registers `/sw.js` (a harness built with `serviceWorker`) and resolves once it has precached everything. */
+  registerServiceWorker(): Promise<void>;
+  /** Keeps copies of test photos in Cache Storage, so `analyse` finds them offline. */
+  keepForOffline(urls: string[]): Promise<void>;
   index: {
     create(modelId: string, dims: number): Promise<void>;
     rebuild(items: { id: number; vector: number[] }[]): void;
@@ -73,7 +77,12 @@ let index: VectorIndex | undefined;
 
 const current = (): AnalysisClient => (client ??= createAnalysisClient());
 
+/** Cache of test photos kept for offline runs (they are not part of the app, so not in the precache). */
+const OFFLINE_FILES = 'harness-offline-files';
+
 async function fetchBlob(url: string): Promise<Blob> {
+  const stashed = await (await caches.open(OFFLINE_FILES)).match(url);
+  if (stashed !== undefined) return stashed.blob();
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response.blob();
@@ -184,6 +193,13 @@ window.harness = {
     await analyse(url);
     running = false;
     return longest;
+  },
+  async keepForOffline(urls) {
+    await (await caches.open(OFFLINE_FILES)).addAll(urls);
+  },
+  async registerServiceWorker() {
+    await navigator.serviceWorker.register('/sw.js');
+    await navigator.serviceWorker.ready;
   },
   index: {
     async create(modelId, dims) {

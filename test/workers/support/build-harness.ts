@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -10,13 +11,18 @@ export const HARNESS_DIR = fileURLToPath(new URL('../../.out/workers-harness/', 
 /** The harness page's path on the server. */
 export const HARNESS_PAGE = '/test/workers/harness.html';
 
+/** The onnxruntime WASM (28 MB) and OpenCV.js (8 MB) must fit in the precache. */
+const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
+
 /**
  * Builds `test/workers/harness.html` with the real workers and the ORT plugin, as the app is built (ES-module
  * workers, model and ORT runtime from the app's own origin), but without the app's own UI plugins, so these
- * tests depend only on the analysis code. Takes 30–60 s on two cores; call once per test file.
+ * tests depend only on the analysis code. With `serviceWorker`, a Workbox service worker (`/sw.js`, registered by
+ * `harness.registerServiceWorker()`) precaches every file, as the app's does, so the page works offline.
+ * Takes 5–10 s on two cores; call once per test file.
  * @throws Error when the model has not been built (`npm run build:model`) or the build fails.
  */
-export async function buildHarness(): Promise<string> {
+export async function buildHarness(options: { serviceWorker?: boolean } = {}): Promise<string> {
   if (!existsSync(`${ROOT}public/models/mobilenet_v2-nsfwjs/model.onnx`)) {
     throw new Error('No model in public/models: run `npm run build:model` first');
   }
@@ -25,6 +31,19 @@ export async function buildHarness(): Promise<string> {
     root: ROOT,
     // OpenCV.js's unused Node branches (fs, path, crypto) make Vite warn on every build; errors still show.
     logLevel: 'error',
+    plugins: options.serviceWorker
+      ? [
+          VitePWA({
+            injectRegister: false,
+            strategies: 'generateSW',
+            manifest: false,
+            workbox: {
+              globPatterns: ['**/*.{html,js,mjs,wasm,onnx,json}'],
+              maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
+            },
+          }),
+        ]
+      : [],
     worker: { format: 'es' },
     build: {
       outDir: HARNESS_DIR,
