@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../src/cli/engine.ts';
 import type { NodeEngineOptions } from '../src/cli/engine.ts';
@@ -70,6 +71,8 @@ if (child >= 0) {
   console.log(
     `Session: ${SESSION.length} photos from ../shared/data/photos, ${RUNS} runs after a warm-up; medians in ms.`,
   );
+  // Two cores: with other work running, multi-threaded figures mostly measure contention, so say how busy it was.
+  console.log(`Load average at start: ${loadavg()[0]?.toFixed(2)} (1 min)`);
   const rows: [string, Figures][] = CONFIGS.map((config, i) => {
     const out = execFileSync(
       process.execPath,
