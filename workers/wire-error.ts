@@ -22,7 +22,7 @@ export function toWireError(error: unknown): WireError {
   return {
     wire: 'bcd-error',
     code: 'analysis_failed',
-    message: `This photo could not be analysed on this device (${detail}).`,
+    message: `The analysis could not run on this device (${detail}).`,
   };
 }
 

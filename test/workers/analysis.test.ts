@@ -122,6 +122,17 @@ describe('analysis client in Chromium, WASM, one thread (not cross-origin isolat
     await expectSameAsCli(BIG[1]!, results[1]!);
   });
 
+  it('dispose() ends the running call with aborted, and the client works again afterwards', async () => {
+    for (const afterMs of [50, 600]) {
+      const result = await harness.page.evaluate(([url, ms]) => window.harness.disposeDuring(url, ms), [
+        `/data/${BIG[0]}`,
+        afterMs,
+      ] as const);
+      expect(result, `disposed after ${afterMs} ms`).toMatchObject({ ok: false, code: 'aborted' });
+      await expectSameAsCli(PHOTOS[1]!, await analyse(PHOTOS[1]!));
+    }
+  });
+
   it('keeps the UI thread free while a 18 MP photo is analysed', async () => {
     const gap = await harness.page.evaluate((url) => window.harness.longestFrameGap(url), `/data/${BIG[0]}`);
     expect(gap).toBeLessThan(200);

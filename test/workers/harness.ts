@@ -50,6 +50,8 @@ export interface Harness {
     abort: number[],
     afterMs: number,
   ): Promise<(HarnessAnalysis | HarnessFailure)[]>;
+  /** Starts analysing `url`, disposes the client after `afterMs`, and reports what the call ended with. */
+  disposeDuring(url: string, afterMs: number): Promise<HarnessAnalysis | HarnessFailure>;
   /** Whether the UI thread stayed responsive: the longest gap between animation frames during `url`'s analysis. */
   longestFrameGap(url: string): Promise<number>;
   /** Registers `/sw.js` (a harness built with `serviceWorker`) and resolves once it has precached everything. */
@@ -179,6 +181,13 @@ window.harness = {
     await new Promise((resolve) => setTimeout(resolve, afterMs));
     for (const i of abort) controllers[i]?.abort();
     return Promise.all(calls);
+  },
+  async disposeDuring(url, afterMs) {
+    const file = await fetchBlob(url);
+    const call = analyseBlob(file);
+    await new Promise((resolve) => setTimeout(resolve, afterMs));
+    current().dispose();
+    return call;
   },
   async longestFrameGap(url) {
     let longest = 0;

@@ -127,25 +127,29 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       let done = 0;
       // Loading and preparing overlap, so stages may start out of order; the fraction never goes back.
       const report = (stage: AnalysisStage) => {
+        if (done === 1) return;
         done = Math.max(done, PROGRESS_AT[stage]);
         onProgress?.(stage, done);
       };
       report('queued');
-      const model = embed.run((api, fresh) => {
-        if (fresh) report('loading_model');
-        return api.load(config);
-      }, signal);
-      // Awaited below; until then a failure must not count as unhandled.
-      model.catch(() => undefined);
+      // The model loads while the photo is prepared; the embedding call below loads it again if the worker was
+      // stopped in between (idle, crashed), so this is only a head start and its failure is reported there.
+      embed
+        .run((api, fresh) => {
+          if (fresh) report('loading_model');
+          return api.load(config);
+        }, signal)
+        .catch(() => undefined);
       const { input, normalization } = await modelInput();
       const prepared = await preprocess.run((api) => {
         report('preparing');
         return api.prepare(file, { input, normalization });
       }, signal);
-      const { id } = await model;
-      const { embedding, embed_ms } = await embed.run((api) => {
+      const { id, embedding, embed_ms } = await embed.run(async (api, fresh) => {
+        if (fresh) report('loading_model');
+        const { id } = await api.load(config);
         report('embedding');
-        return api.embed(transfer(prepared.tensor, [prepared.tensor.buffer]));
+        return { id, ...(await api.embed(transfer(prepared.tensor, [prepared.tensor.buffer]))) };
       }, signal);
       report('done');
       return {

@@ -31,5 +31,5 @@ export function fromWorkerError(error: unknown): AnalysisError {
     return new AnalysisError(wire.code, wire.message);
   }
   const detail = error instanceof Error ? error.message : String(error);
-  return new AnalysisError('analysis_failed', `This photo could not be analysed on this device (${detail}).`);
+  return new AnalysisError('analysis_failed', `The analysis could not run on this device (${detail}).`);
 }

@@ -25,7 +25,7 @@ interface Job {
   settled: boolean;
 }
 
-interface Running {
+interface LiveWorker {
   readonly worker: Worker;
   readonly api: Remote<unknown>;
   /** Rejects the running job when the worker dies (a load or uncaught error), since comlink would wait forever. */
@@ -40,16 +40,13 @@ interface Running {
  */
 export class WorkerSlot<Api> {
   private readonly queue: Job[] = [];
-  private current: Running | undefined;
+  private live: LiveWorker | undefined;
+  /** The call being executed and how to stop waiting for it. */
+  private running: { readonly job: Job; readonly interrupt: () => void } | undefined;
   private busy = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: WorkerSlotOptions) {}
-
-  /** Whether a worker is running now (for tests and diagnostics). */
-  get alive(): boolean {
-    return this.current !== undefined;
-  }
 
   /**
    * Queues `task`. @throws AnalysisError `aborted` when `signal` fires first; the task's own error converted by
@@ -72,18 +69,24 @@ export class WorkerSlot<Api> {
     });
   }
 
-  /** Terminates the worker and rejects every queued call with `aborted`. The slot can be used again. */
+  /** Terminates the worker and rejects the running and every queued call with `aborted`. The slot stays usable. */
   terminate(): void {
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(abortedError()));
     clearTimeout(this.idleTimer);
-    this.stopWorker();
+    this.stopRunning();
   }
 
   private abort(job: Job): void {
     const queued = this.queue.indexOf(job);
     if (queued >= 0) this.queue.splice(queued, 1);
-    else if (!job.settled && this.options.terminateOnAbort) this.stopWorker();
+    else if (job === this.running?.job && this.options.terminateOnAbort) this.stopRunning();
     this.settle(job, () => job.reject(abortedError()));
+  }
+
+  /** Terminates the worker and moves on from the running call, whose comlink promise would never settle. */
+  private stopRunning(): void {
+    this.stopWorker();
+    this.running?.interrupt();
   }
 
   private async pump(): Promise<void> {
@@ -100,18 +103,18 @@ export class WorkerSlot<Api> {
   }
 
   private async execute(job: Job): Promise<void> {
-    const fresh = this.current === undefined;
-    const running = this.current ?? this.startWorker();
-    const outcomes: Promise<unknown>[] = [job.task(running.api, fresh), running.crashed];
-    if (this.options.terminateOnAbort) {
-      // The aborted call's worker is gone and comlink never settles its promise: move on at once.
-      outcomes.push(new Promise((resolve) => job.signal?.addEventListener('abort', resolve, { once: true })));
-    }
+    const fresh = this.live === undefined;
+    const { api, crashed } = this.live ?? this.startWorker();
+    const interrupted = new Promise<never>((_, reject) => {
+      this.running = { job, interrupt: () => reject(abortedError()) };
+    });
     try {
-      const value = await Promise.race(outcomes);
+      const value = await Promise.race([job.task(api, fresh), crashed, interrupted]);
       this.settle(job, () => job.resolve(value));
     } catch (error) {
       this.settle(job, () => job.reject(fromWorkerError(error)));
+    } finally {
+      this.running = undefined;
     }
   }
 
@@ -121,24 +124,24 @@ export class WorkerSlot<Api> {
     action();
   }
 
-  private startWorker(): Running {
+  private startWorker(): LiveWorker {
     const worker = this.options.create();
     const crashed = new Promise<never>((_, reject) => {
       const fail = (event: Event) => {
         const detail = event instanceof ErrorEvent && event.message ? event.message : 'the worker stopped';
         reject(new AnalysisError('analysis_failed', `The analysis worker failed (${detail}).`));
-        if (this.current?.worker === worker) this.stopWorker();
+        if (this.live?.worker === worker) this.stopWorker();
       };
       worker.addEventListener('error', fail);
       worker.addEventListener('messageerror', fail);
     });
     crashed.catch(() => undefined);
-    this.current = { worker, api: wrap<unknown>(worker), crashed };
-    return this.current;
+    this.live = { worker, api: wrap<unknown>(worker), crashed };
+    return this.live;
   }
 
   private stopWorker(): void {
-    this.current?.worker.terminate();
-    this.current = undefined;
+    this.live?.worker.terminate();
+    this.live = undefined;
   }
 }
