@@ -1,10 +1,11 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALTERED_ANGLE, SAMPLE_PHOTOS, buildSampleHistory } from '../../scripts/sample-history/build.ts';
 import type { AnalyzeReport, CompareReport, SessionReport } from '../../src/cli/report.ts';
 import { loadOpenCv } from '../../src/core/cv.ts';
 import { nodeDecoder } from '../../src/core/image/decode.node.ts';
+import { BAD_DECODED, BAD_REFUSED } from '../image/bad-expectations.ts';
 import { BAD_DIR, PHOTOS_DIR, TEST_OUT } from '../support/paths.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -12,19 +13,10 @@ let root: string;
 let history: string;
 let sessionIds: string[];
 
-/** The expected outcome of each file of ../shared/data/bad (see its README). */
+/** Every file of ../shared/data/bad, with the error it must get (null: analysed, perhaps with flags). */
 const BAD_FILES: Record<string, string | null> = {
-  'empty.jpg': 'empty',
-  'text-renamed.jpg': 'not_an_image',
-  'truncated-40pct.jpg': 'truncated',
-  '1x1.jpg': 'too_small',
-  'huge-30000x30000.png': 'too_large',
-  'huge-header-only-30000x30000.png': 'too_large',
-  'huge-dims-30000x30000.jpg': 'too_large',
-  'png-renamed.jpg': null, // a valid PNG: sniffed from its bytes and analysed
-  'blurry.jpg': null,
-  'dark.jpg': null,
-  'overexposed.jpg': null,
+  ...BAD_REFUSED,
+  ...Object.fromEntries(Object.keys(BAD_DECODED).map((name) => [name, null])),
 };
 
 beforeAll(async () => {
@@ -111,7 +103,8 @@ describe('bcd analyze with bad files', () => {
   it('names each bad file and its reason and still analyses the rest', async () => {
     const dir = join(root, 'bad-history', 'session');
     await mkdir(dir, { recursive: true });
-    const names = Object.keys(BAD_FILES);
+    const names = Object.keys(BAD_FILES).sort();
+    expect(names).toEqual((await readdir(BAD_DIR)).filter((f) => f !== 'README.md').sort());
     await copyFile(join(history, sessionIds[0] as string, 'front.jpg'), join(dir, 'front.jpg'));
     for (const [i, name] of names.entries()) {
       const ext = name.endsWith('.png') ? 'png' : 'jpg';
