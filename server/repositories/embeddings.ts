@@ -111,13 +111,17 @@ export async function countSessionEmbeddings(db: Queryable, sessionId: string): 
   return row?.n ?? 0;
 }
 
-export interface Neighbour {
+/** Which stored vector a row speaks of, and whose. */
+export interface EmbeddingRef {
   readonly embedding_id: number;
   readonly participant_id: string;
   readonly session_id: string;
   readonly kind: string;
   readonly image_id: string | null;
   readonly angle: string | null;
+}
+
+export interface Neighbour extends EmbeddingRef {
   /** 1 − cosine similarity, in [0, 2]. */
   readonly cosine_distance: number;
 }

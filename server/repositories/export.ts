@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { EmbeddingRef } from './embeddings.ts';
 
 /** A participant with a current (not withdrawn) consent. */
 export interface ConsentedParticipant {
@@ -81,13 +82,7 @@ export function participantImages(db: Queryable, participantId: string): Promise
   );
 }
 
-export interface ExportEmbeddingRow {
-  readonly embedding_id: number;
-  readonly participant_id: string;
-  readonly session_id: string;
-  readonly kind: string;
-  readonly image_id: string | null;
-  readonly angle: string | null;
+export interface ExportEmbeddingRow extends EmbeddingRef {
   readonly model_id: string;
   readonly dimensions: number;
   readonly idempotency_hash: string;
