@@ -5,6 +5,7 @@
  * asserts nothing.
  */
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { createNodeEngine } from '../src/cli/engine.ts';
 import type { HarnessAnalysis, HarnessFailure } from '../test/workers/harness.ts';
 import { hasWebGpuAdapter, runHarness } from '../test/workers/support/browser.ts';
@@ -103,10 +104,16 @@ async function measureNode(): Promise<StageFigures> {
 }
 
 async function main(): Promise<void> {
-  const dir = await buildHarness({ serviceWorker: true });
+  const dir = await buildHarness({ name: 'bench', serviceWorker: true });
   console.log(
     `Session: ${SESSION.length} photos ≥ 3000 px wide from ../shared/data (12–20 MP), ${RUNS} runs after a ` +
       'warm-up image, one photo at a time; "pipelined" = the six sent at once. Medians in ms.',
+  );
+  // The machine may be shared: the load says how much the figures can be trusted.
+  console.log(
+    `Load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
   );
   const rows: [string, StageFigures | string][] = [['Node (CLI path)', await measureNode()]];
   for (const config of CONFIGS) rows.push([config.name, await measureBrowser(dir, config)]);

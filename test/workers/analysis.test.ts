@@ -32,7 +32,7 @@ const BIG = [
 let harness: RunningHarness;
 
 beforeAll(async () => {
-  harness = await runHarness(await buildHarness(), { isolated: false });
+  harness = await runHarness(await buildHarness({ name: 'analysis' }), { isolated: false });
 }, 300_000);
 
 afterAll(async () => {

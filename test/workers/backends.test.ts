@@ -11,7 +11,7 @@ const PHOTOS = ['photos/kphotoalbum__jesper_2.jpg', 'photos/python3-skimage__ast
 let dir: string;
 
 beforeAll(async () => {
-  dir = await buildHarness();
+  dir = await buildHarness({ name: 'backends' });
 }, 300_000);
 
 afterAll(async () => {

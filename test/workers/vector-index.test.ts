@@ -82,7 +82,7 @@ async function expectExact(live: number[], k: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  harness = await runHarness(await buildHarness(), { isolated: false });
+  harness = await runHarness(await buildHarness({ name: 'vector-index' }), { isolated: false });
   for (const [i, photo] of PHOTOS.entries()) vectors.set(i + 1, await analyse(`/data/photos/${photo}`));
 }, 600_000);
 

@@ -5,8 +5,8 @@ import { VitePWA } from 'vite-plugin-pwa';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Where the built harness goes (gitignored, like every test output). */
-export const HARNESS_DIR = fileURLToPath(new URL('../../.out/workers-harness/', import.meta.url));
+/** Where built harnesses go (gitignored, like every test output): one folder per caller. */
+const OUT_DIR = fileURLToPath(new URL('../../.out/', import.meta.url));
 
 /** The harness page's path on the server. */
 export const HARNESS_PAGE = '/test/workers/harness.html';
@@ -19,10 +19,13 @@ const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
  * workers, model and ORT runtime from the app's own origin), but without the app's own UI plugins, so these
  * tests depend only on the analysis code. With `serviceWorker`, a Workbox service worker (`/sw.js`, registered by
  * `harness.registerServiceWorker()`) precaches every file, as the app's does, so the page works offline.
- * Takes 5–10 s on two cores; call once per test file.
+ * Takes 5–10 s on two cores; call once per test file, with a `name` of its own.
+ * @returns the folder of the built harness.
  * @throws Error when the model has not been built (`npm run build:model`) or the build fails.
  */
-export async function buildHarness(options: { serviceWorker?: boolean } = {}): Promise<string> {
+export async function buildHarness(options: { name: string; serviceWorker?: boolean }): Promise<string> {
+  // Test files run in parallel, so each builds into its own folder.
+  const outDir = `${OUT_DIR}workers-harness-${options.name}/`;
   if (!existsSync(`${ROOT}public/models/mobilenet_v2-nsfwjs/model.onnx`)) {
     throw new Error('No model in public/models: run `npm run build:model` first');
   }
@@ -46,7 +49,7 @@ export async function buildHarness(options: { serviceWorker?: boolean } = {}): P
       : [],
     worker: { format: 'es' },
     build: {
-      outDir: HARNESS_DIR,
+      outDir,
       emptyOutDir: true,
       target: 'es2022',
       // A test page: minifying OpenCV.js (≈ 10 MB) would only slow every run down.
@@ -56,5 +59,5 @@ export async function buildHarness(options: { serviceWorker?: boolean } = {}): P
       rollupOptions: { input: `${ROOT}test/workers/harness.html`, checks: { pluginTimings: false } },
     },
   });
-  return HARNESS_DIR;
+  return outDir;
 }
