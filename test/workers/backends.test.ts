@@ -46,10 +46,13 @@ describe('inference backends in Chromium, cross-origin isolated page', () => {
     }
   });
 
-  it('WebGPU (SwiftShader) when Chromium offers an adapter: the same embeddings as the CLI', async (context) => {
+  it('WebGPU (SwiftShader) when Chromium offers an adapter: WASM by default, asked for: the same embeddings as the CLI', async (context) => {
     const harness = await runHarness(dir, { isolated: true, webgpu: true });
     try {
       if (!(await hasWebGpuAdapter(harness.page))) context.skip('this Chromium offers no WebGPU adapter');
+      // By default a software adapter is passed over for WASM; asking for WebGPU takes it.
+      expect(await harness.page.evaluate(() => window.harness.info())).toMatchObject({ backend: 'wasm' });
+      await harness.page.evaluate(() => window.harness.start({ backend: 'webgpu' }));
       const info = await harness.page.evaluate(() => window.harness.info());
       expect(info).toMatchObject({ backend: 'webgpu', crossOriginIsolated: true });
       await expectCliEmbeddings(harness);

@@ -8,8 +8,11 @@ import { loadModel } from './load-model.ts';
 export interface EmbedConfig {
   /** Folder URL of the model, ending in `/`, holding `manifest.json` and the ONNX file it names. */
   readonly modelUrl: string;
-  /** `webgpu` (default) uses WebGPU when the browser yields an adapter, else WASM; `wasm` forces WASM. */
-  readonly backend?: 'webgpu' | 'wasm';
+  /**
+   * `auto` (default): WebGPU when the browser offers a hardware adapter, else WASM. `webgpu`: WebGPU with any
+   * adapter, a software fallback too (for tests and benchmarks), else WASM. `wasm`: always WASM.
+   */
+  readonly backend?: 'auto' | 'webgpu' | 'wasm';
   /**
    * WASM threads; default every logical core when the worker is cross-origin isolated (SharedArrayBuffer is
    * available only then), else 1. Clamped to [1, navigator.hardwareConcurrency] and to 1 when not isolated.

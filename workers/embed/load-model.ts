@@ -3,6 +3,7 @@ import { createWebEmbedder } from '../../src/model/embedder.web.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import type { EmbedConfig, EmbedModelInfo } from './api.ts';
+import { hasHardwareGpu } from './gpu.ts';
 import { ORT_WASM_PATHS } from './ort-runtime.ts';
 import { wasmThreads } from './threads.ts';
 
@@ -21,7 +22,7 @@ export async function loadModel(config: EmbedConfig): Promise<{ embedder: Embedd
   await checkSha256(bytes, manifest, modelFile);
   const threads = wasmThreads(config.numThreads);
   const embedder = await createWebEmbedder(manifest, bytes, {
-    preferredBackend: config.backend ?? 'webgpu',
+    preferredBackend: await preferredBackend(config.backend ?? 'auto'),
     wasmPaths: ORT_WASM_PATHS,
     numThreads: threads,
   });
@@ -57,4 +58,9 @@ async function checkSha256(bytes: Uint8Array, manifest: ModelManifest, url: URL)
 function describeSource(manifest: ModelManifest): string {
   const { package: pkg, version, url } = manifest.source;
   return url === undefined ? `${pkg}@${version}` : `${pkg}@${version} (${url})`;
+}
+
+async function preferredBackend(choice: NonNullable<EmbedConfig['backend']>): Promise<'webgpu' | 'wasm'> {
+  if (choice === 'auto') return (await hasHardwareGpu()) ? 'webgpu' : 'wasm';
+  return choice;
 }

@@ -66,8 +66,11 @@ export interface AnalysisClient {
 export interface AnalysisClientOptions {
   /** Model folder URL (with `manifest.json`); default `<base>models/mobilenet_v2-nsfwjs/` of this app. */
   modelUrl?: string;
-  /** `webgpu` (default): WebGPU when the browser yields an adapter, else WASM. `wasm` forces WASM. */
-  backend?: 'webgpu' | 'wasm';
+  /**
+   * `auto` (default): WebGPU on a hardware GPU, else WASM (a software WebGPU adapter is far slower than WASM).
+   * `webgpu`: WebGPU with any adapter, else WASM. `wasm`: always WASM.
+   */
+  backend?: 'auto' | 'webgpu' | 'wasm';
   /** WASM threads; default every core when the page is cross-origin isolated, else 1. */
   numThreads?: number;
   /** Idle time before a worker is terminated, ms; defaults in `IDLE_MS`. */
@@ -88,7 +91,7 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
   const appBase = new URL(import.meta.env.BASE_URL, self.location.href);
   const config: EmbedConfig = {
     modelUrl: new URL(options.modelUrl ?? `models/${DEFAULT_MODEL_ID}/`, appBase).href,
-    backend: options.backend ?? 'webgpu',
+    backend: options.backend ?? 'auto',
     ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
   };
   const preprocess = new WorkerSlot<PreprocessApi>({
