@@ -59,7 +59,7 @@ export interface AnalysisClient {
   ): Promise<ImageAnalysis>;
   /** Loads the model if needed and says which one runs where. */
   modelInfo(): Promise<ModelInfo>;
-  /** Terminates both workers and rejects queued calls with `aborted`; later calls start new workers. */
+  /** Terminates both workers and rejects running and queued calls with `aborted`; later calls start new workers. */
   dispose(): void;
 }
 
@@ -79,7 +79,8 @@ export interface AnalysisClientOptions {
 
 /**
  * Idle time before a worker is terminated. Squoosh uses 10 s for its codec workers; the model worker is kept
- * longer because starting it again costs a model load (≈ 0.5–1 s with WASM) where OpenCV's costs ≈ 0.2 s.
+ * longer because starting it again costs a model load (fetch, sha256, compiling onnxruntime's 28 MB WASM and
+ * creating the session: 1–3 s in headless Chromium here), far more than restarting OpenCV and the codecs.
  */
 export const IDLE_MS = { preprocess: 10_000, embed: 30_000 } as const;
 
