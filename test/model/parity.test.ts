@@ -9,27 +9,11 @@ import { createNodeEmbedder } from '../../src/model/embedder.node.ts';
 import { createWebEmbedder } from '../../src/model/embedder.web.ts';
 import { loadModelFromDir } from '../../src/model/load-manifest.node.ts';
 import { PHOTOS_DIR, photoTensor, toNchw } from './photo-tensor.ts';
+import { compareVectors } from '../support/compare-vectors.ts';
 
 const PHOTOS = ['kphotoalbum__jesper.jpg', 'python3-skimage__chelsea.png', 'opencv-doc__messi5.jpg'];
 const SOURCE = 'node_modules/nsfwjs/dist/models/mobilenet_v2';
 const MODEL_DIR = fileURLToPath(new URL('../.out/parity-model/', import.meta.url));
-
-function compare(a: Float32Array, b: Float32Array): { maxAbsDiff: number; cosine: number } {
-  expect(a.length).toBe(b.length);
-  let maxAbsDiff = 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    maxAbsDiff = Math.max(maxAbsDiff, Math.abs(x - y));
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return { maxAbsDiff, cosine: dot / Math.sqrt(na * nb) };
-}
 
 /**
  * The reference: nsfwjs's Keras model executed by TensorFlow.js (pure-JS CPU backend) from the untouched package
@@ -85,16 +69,16 @@ describe('default model parity: ONNX (onnxruntime) vs the Keras model in TensorF
       const [fromWeb] = await webEmbedder.embed(nchw, 1);
       expect(webEmbedder.backend).toBe('wasm');
 
-      const node = compare(expected, fromNode as Float32Array);
-      const web = compare(fromNode as Float32Array, fromWeb as Float32Array);
+      const node = compareVectors(expected, fromNode as Float32Array);
+      const web = compareVectors(fromNode as Float32Array, fromWeb as Float32Array);
       console.log(
-        `${photo}: tfjs vs onnxruntime-node max |Δ| ${node.maxAbsDiff.toExponential(2)}, cosine ${node.cosine}; ` +
+        `${photo}: tfjs vs onnxruntime-node max |Δ| ${node.maxAbsDiff.toExponential(2)}, cosine ${node.cosineSimilarity}; ` +
           `node vs web max |Δ| ${web.maxAbsDiff.toExponential(2)}`,
       );
       // A vector of zeros or a constant would match itself trivially; the real features vary.
       expect(Math.max(...expected) - Math.min(...expected)).toBeGreaterThan(0.5);
       expect(node.maxAbsDiff).toBeLessThanOrEqual(1e-4);
-      expect(node.cosine).toBeGreaterThanOrEqual(0.9999);
+      expect(node.cosineSimilarity).toBeGreaterThanOrEqual(0.9999);
       expect(web.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     },
   );
@@ -107,8 +91,10 @@ describe('default model parity: ONNX (onnxruntime) vs the Keras model in TensorF
     const vectors = await nodeEmbedder.embed(batch, 2);
     expect(vectors).toHaveLength(2);
     vectors.forEach((v, i) =>
-      expect(compare(v, singles[i] as Float32Array).maxAbsDiff).toBeLessThanOrEqual(1e-5),
+      expect(compareVectors(v, singles[i] as Float32Array).maxAbsDiff).toBeLessThanOrEqual(1e-5),
     );
-    expect(compare(vectors[0] as Float32Array, vectors[1] as Float32Array).cosine).toBeLessThan(0.99);
+    expect(
+      compareVectors(vectors[0] as Float32Array, vectors[1] as Float32Array).cosineSimilarity,
+    ).toBeLessThan(0.99);
   });
 });

@@ -4,7 +4,8 @@ import type { HarnessAnalysis, HarnessFailure } from './harness.ts';
 import { runHarness } from './support/browser.ts';
 import type { RunningHarness } from './support/browser.ts';
 import { buildHarness } from './support/build-harness.ts';
-import { compareVectors, disposeNodeReference, nodeReference } from './support/node-reference.ts';
+import { compareVectors } from '../support/compare-vectors.ts';
+import { disposeNodeReference, nodeReference } from './support/node-reference.ts';
 import { DATA_DIR } from './support/serve.ts';
 
 /** Browser and CLI must agree this closely (issue 3: within 1e-3). */
@@ -52,7 +53,10 @@ async function expectSameAsCli(path: string, browser: HarnessAnalysis | HarnessF
     return;
   }
   if (!browser.ok) throw new Error(`${path}: ${browser.code}: ${browser.message}`);
-  const { cosine, maxAbs } = compareVectors(browser.embedding, node.image.embedding);
+  const { cosineDistance: cosine, maxAbsDiff: maxAbs } = compareVectors(
+    browser.embedding,
+    node.image.embedding,
+  );
   expect(cosine, `${path} cosine distance`).toBeLessThan(TOLERANCE);
   expect(maxAbs, `${path} largest difference`).toBeLessThan(TOLERANCE);
   expect([browser.width, browser.height]).toEqual([node.image.width, node.image.height]);

@@ -3,7 +3,8 @@ import type { HarnessAnalysis, HarnessFailure } from './harness.ts';
 import { hasWebGpuAdapter, runHarness } from './support/browser.ts';
 import type { RunningHarness } from './support/browser.ts';
 import { buildHarness } from './support/build-harness.ts';
-import { compareVectors, disposeNodeReference, nodeReference } from './support/node-reference.ts';
+import { compareVectors } from '../support/compare-vectors.ts';
+import { disposeNodeReference, nodeReference } from './support/node-reference.ts';
 
 const TOLERANCE = 1e-3;
 const PHOTOS = ['photos/kphotoalbum__jesper_2.jpg', 'photos/python3-skimage__astronaut.png'];
@@ -25,7 +26,10 @@ async function expectCliEmbeddings(harness: RunningHarness): Promise<void> {
     if (!result.ok) throw new Error(`${path}: ${result.code}: ${result.message}`);
     const node = await nodeReference(path);
     if (!node.ok) throw new Error(`${path}: the CLI refused it (${node.code})`);
-    const { cosine, maxAbs } = compareVectors(result.embedding, node.image.embedding);
+    const { cosineDistance: cosine, maxAbsDiff: maxAbs } = compareVectors(
+      result.embedding,
+      node.image.embedding,
+    );
     expect(cosine, `${path} cosine distance`).toBeLessThan(TOLERANCE);
     expect(maxAbs, `${path} largest difference`).toBeLessThan(TOLERANCE);
   }

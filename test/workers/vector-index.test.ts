@@ -5,7 +5,7 @@ import type { HarnessAnalysis, HarnessFailure } from './harness.ts';
 import { runHarness } from './support/browser.ts';
 import type { RunningHarness } from './support/browser.ts';
 import { buildHarness } from './support/build-harness.ts';
-import { compareVectors } from './support/node-reference.ts';
+import { compareVectors } from '../support/compare-vectors.ts';
 
 /** Real photos: people (the stand-ins for body photos), and a few other subjects. */
 const PHOTOS = [
@@ -51,7 +51,7 @@ const analyse = async (url: string) =>
 /** Exact nearest neighbours by cosine distance, ties broken by id. */
 function bruteForce(query: number[], ids: Iterable<number>, k: number): Neighbour[] {
   return [...ids]
-    .map((id) => ({ id, distance: compareVectors(query, vectors.get(id)!).cosine }))
+    .map((id) => ({ id, distance: compareVectors(query, vectors.get(id)!).cosineDistance }))
     .sort((a, b) => a.distance - b.distance || a.id - b.id)
     .slice(0, k);
 }
@@ -157,8 +157,8 @@ describe('vector index (hnswlib-wasm, cosine) on real embeddings in Chromium', (
 
   it(`flags the same photo entered again (distance < ${DUPLICATE_DISTANCE}), never a retake of the same angle`, async () => {
     const again = await analyse(`/data/photos/${PHOTOS[0]}`);
-    expect(compareVectors(again, vectors.get(1)!).cosine).toBeLessThan(1e-6);
-    expect(isDuplicate(Math.max(0, compareVectors(again, vectors.get(1)!).cosine))).toBe(true);
+    expect(compareVectors(again, vectors.get(1)!).cosineDistance).toBeLessThan(1e-6);
+    expect(isDuplicate(Math.max(0, compareVectors(again, vectors.get(1)!).cosineDistance))).toBe(true);
 
     for (const photo of STABLE_UNDER_REENCODING) {
       const copy = embedding(
@@ -168,20 +168,20 @@ describe('vector index (hnswlib-wasm, cosine) on real embeddings in Chromium', (
         ),
       );
       const original = vectors.get(PHOTOS.indexOf(photo) + 1)!;
-      expect(isDuplicate(compareVectors(copy, original).cosine), `${photo} re-encoded`).toBe(true);
+      expect(isDuplicate(compareVectors(copy, original).cosineDistance), `${photo} re-encoded`).toBe(true);
     }
 
     for (const angle of ANGLES) {
       const takes = await Promise.all(SESSIONS.map((s) => analyse(`/samples/history/${s}/${angle}.jpg`)));
       for (let a = 0; a < takes.length; a++) {
         for (let b = a + 1; b < takes.length; b++) {
-          const { cosine } = compareVectors(takes[a]!, takes[b]!);
+          const { cosineDistance: cosine } = compareVectors(takes[a]!, takes[b]!);
           expect(isDuplicate(cosine), `${angle} ${SESSIONS[a]} vs ${SESSIONS[b]}: ${cosine}`).toBe(false);
         }
       }
     }
 
-    const jesper = compareVectors(vectors.get(1)!, vectors.get(2)!).cosine;
+    const jesper = compareVectors(vectors.get(1)!, vectors.get(2)!).cosineDistance;
     expect(isDuplicate(jesper), 'two photos of the same person').toBe(false);
   });
 });

@@ -29,23 +29,3 @@ export async function disposeNodeReference(): Promise<void> {
   await (await engine)?.dispose();
   engine = undefined;
 }
-
-/** Cosine distance `1 − cos` and the largest absolute difference between two vectors. */
-export function compareVectors(
-  a: ArrayLike<number>,
-  b: ArrayLike<number>,
-): { cosine: number; maxAbs: number } {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  let maxAbs = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-    maxAbs = Math.max(maxAbs, Math.abs(x - y));
-  }
-  return { cosine: 1 - dot / Math.sqrt(na * nb), maxAbs };
-}
