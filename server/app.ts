@@ -26,6 +26,12 @@ import { openDataStore, type DataStore } from './store.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** Headers that make the served PWA cross-origin isolated (as vite.config.ts sets for its own servers). */
+const CROSS_ORIGIN_ISOLATION = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+} as const;
+
 export interface BuildAppOptions {
   readonly config: ServerConfig;
   /** An already open store (tests, benchmarks); by default the app opens the configured one and closes it. */
@@ -117,6 +123,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     { prefix: '/api' },
   );
   if (options.staticRoot !== undefined) {
+    // The app runs onnxruntime-web with WASM threads, which need cross-origin isolation (SharedArrayBuffer);
+    // the same-origin API is unaffected by these headers.
+    app.addHook('onSend', async (_request, reply) => {
+      reply.headers(CROSS_ORIGIN_ISOLATION);
+    });
     await app.register(fastifyStatic, { root: options.staticRoot, wildcard: false });
   }
   await app.ready();

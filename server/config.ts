@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
   BCD_DATA_DIR: z.string().default('./data'),
+  /** The built PWA, served at `/` when it holds an `index.html` (`npm start` builds it there). */
+  BCD_PWA_DIR: z.string().default('./dist'),
   /** Comma-separated origins allowed by CORS (e.g. the PWA's dev server); none = same origin only. */
   APP_ORIGIN: optionalString,
   /** Uploads (sessions, images, logs, feedback) one participant may make per rolling 24 hours. */
@@ -58,6 +60,8 @@ export interface ServerConfig {
   readonly host: string;
   /** Absolute path of the embedded store: `db/` (PGlite), `images/`, and the token-signing secret. */
   readonly dataDir: string;
+  /** Absolute path of the built PWA to serve at `/` (only when it holds an `index.html`). */
+  readonly pwaDir: string;
   readonly appOrigins: readonly string[];
   readonly dailyUploadLimit: number;
   readonly maxBodyBytes: number;
@@ -107,6 +111,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     port: e.PORT,
     host: e.HOST,
     dataDir: path.resolve(e.BCD_DATA_DIR),
+    pwaDir: path.resolve(e.BCD_PWA_DIR),
     appOrigins: (e.APP_ORIGIN ?? '')
       .split(',')
       .map((origin) => origin.trim())

@@ -1,20 +1,17 @@
 /**
- * Starts the sync server: `npm start` (tsx). Configuration from the environment (see config.ts); with none,
- * the embedded store in ./data on 127.0.0.1:8787. Serves the built PWA from `dist/` when it exists.
+ * Starts the sync server: `npm start` (tsx, after `npm run build:pwa`). Configuration from the environment (see
+ * config.ts); with none, the embedded store in ./data on 127.0.0.1:8787. Serves the built PWA from `dist/`
+ * (`BCD_PWA_DIR`) when it holds an `index.html`, so app and API share one origin.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 
-const PWA_DIR = path.resolve('dist');
-
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
-  const app = await buildApp({
-    config,
-    ...(existsSync(path.join(PWA_DIR, 'index.html')) ? { staticRoot: PWA_DIR } : {}),
-  });
+  const pwaBuilt = existsSync(path.join(config.pwaDir, 'index.html'));
+  const app = await buildApp({ config, ...(pwaBuilt ? { staticRoot: config.pwaDir } : {}) });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -27,6 +24,7 @@ async function main(): Promise<void> {
     {
       mode: config.supabase ? 'supabase' : 'embedded',
       data_dir: config.supabase ? undefined : config.dataDir,
+      app: pwaBuilt ? config.pwaDir : 'not built (npm run build:pwa)',
     },
     'sync server ready',
   );

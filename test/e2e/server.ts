@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { buildPwaIfStale } from '../../scripts/build-pwa/build.ts';
 
 /** The repository root. */
 export const ROOT = join(import.meta.dirname, '../..');
@@ -17,22 +18,13 @@ function buildEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Builds the app once into {@link OUT_DIR} with `vite build`. @throws Error with Vite's output on failure. */
+/**
+ * Builds the app into {@link OUT_DIR} with `vite build`, unless it holds a build newer than every source: the e2e
+ * files of one run share one build (a lock makes a second caller wait for the first one's build).
+ * @throws Error with Vite's output on failure.
+ */
 export async function buildApp(): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [VITE, 'build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'],
-    {
-      cwd: ROOT,
-      env: buildEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`vite build failed (${code}):\n${output}`);
+  await buildPwaIfStale(ROOT, OUT_DIR);
 }
 
 /** A free TCP port on 127.0.0.1. */

@@ -497,7 +497,7 @@ describe('sync server status codes (embedded store)', () => {
     }
   });
 
-  it('serves a static PWA root with index.html for client-side routes, keeping API 404s', async () => {
+  it('serves a static PWA root, cross-origin isolated, with index.html for client-side routes, keeping API 404s', async () => {
     const root = path.join(harness.dataDir, 'pwa');
     await mkdir(root, { recursive: true });
     await writeFile(path.join(root, 'index.html'), '<!doctype html><title>BCD</title>');
@@ -512,6 +512,9 @@ describe('sync server status codes (embedded store)', () => {
       const page = await withPwa.inject({ method: 'GET', url: '/', headers: { accept: 'text/html' } });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('<title>BCD</title>');
+      // onnxruntime-web's WASM threads need SharedArrayBuffer, which only a cross-origin isolated page gets.
+      expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+      expect(page.headers['cross-origin-embedder-policy']).toBe('require-corp');
       expect((await withPwa.inject({ method: 'GET', url: '/app.js' })).body).toBe('console.log(1)');
       const route = await withPwa.inject({
         method: 'GET',
@@ -519,6 +522,7 @@ describe('sync server status codes (embedded store)', () => {
         headers: { accept: 'text/html' },
       });
       expect(route.body).toContain('<title>BCD</title>');
+      expect(route.headers['cross-origin-embedder-policy']).toBe('require-corp');
       const api = await withPwa.inject({
         method: 'GET',
         url: '/api/unknown',
