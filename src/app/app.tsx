@@ -1,6 +1,7 @@
 import { NavBar } from './components/nav-bar.tsx';
 import { UpdateBanner } from './components/update-banner.tsx';
 import { CompareScreen } from './screens/compare.tsx';
+import { ConsentScreen } from './screens/consent.tsx';
 import { HistoryScreen } from './screens/history.tsx';
 import { NewSessionScreen } from './screens/new-session.tsx';
 import { ResultsScreen } from './screens/results.tsx';
@@ -19,6 +20,8 @@ function Screen(props: { route: Route }) {
       return <CompareScreen a={route.a} b={route.b} />;
     case 'settings':
       return <SettingsScreen />;
+    case 'consent':
+      return <ConsentScreen />;
     default:
       return <HistoryScreen />;
   }

@@ -11,6 +11,7 @@ describe('hash routes', () => {
       { name: 'compare', a: 'x', b: 'y' },
       { name: 'compare', a: undefined, b: 'y' },
       { name: 'settings' },
+      { name: 'consent' },
     ];
     for (const route of routes) expect(parseRoute(routeHref(route))).toEqual(route);
   });

@@ -12,9 +12,12 @@ const TABS: { name: Route['name']; label: string; icon: string }[] = [
   },
 ];
 
-/** The bottom tab bar. Results belong to History, so that tab stays marked there. */
+/** Screens reached from a tab keep that tab marked: Results from History, the consent screen from Settings. */
+const PARENT_TAB: Partial<Record<Route['name'], Route['name']>> = { results: 'history', consent: 'settings' };
+
+/** The bottom tab bar. */
 export function NavBar(props: { route: Route }) {
-  const active = props.route.name === 'results' ? 'history' : props.route.name;
+  const active = PARENT_TAB[props.route.name] ?? props.route.name;
   return (
     <nav class="nav" aria-label="Main">
       {TABS.map((tab) => (

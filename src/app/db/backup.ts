@@ -1,4 +1,7 @@
 import { TABLE_NAMES, db, type TableName } from './schema.ts';
+
+/** Queued uploads and per-session sync marks refer to the data being replaced, so they go with it. */
+const UPLOAD_TABLES = ['outbox', 'session_sync'] as const;
 import { decodeValue, encodeValue } from './serialize.ts';
 import { StorageFullError, isQuotaError } from './storage.ts';
 
@@ -58,14 +61,16 @@ function parseBackup(text: string): Record<TableName, unknown[]> {
 }
 
 /**
- * Replaces all local data with an export file's, in one transaction: on any failure nothing changes.
+ * Replaces all local data with an export file's, in one transaction: on any failure nothing changes. The outbox is
+ * emptied too (the caller queues the imported sessions again when the person consented to sharing).
  * @returns how many sessions were imported.
  * @throws BackupFileError for a file that is not a readable BCD export; StorageFullError when out of space.
  */
 export async function importAllData(file: Blob): Promise<number> {
   const tables = parseBackup(await file.text());
   try {
-    await db.transaction('rw', TABLE_NAMES as unknown as string[], async () => {
+    await db.transaction('rw', [...TABLE_NAMES, ...UPLOAD_TABLES], async () => {
+      for (const name of UPLOAD_TABLES) await db.table(name).clear();
       for (const name of TABLE_NAMES) {
         await db.table(name).clear();
         await db.table(name).bulkAdd(tables[name]);
@@ -83,9 +88,13 @@ export async function importAllData(file: Blob): Promise<number> {
   return tables.sessions.length;
 }
 
-/** Deletes every local session, photo, vector, analysis, log and feedback, in one transaction. */
+/**
+ * Deletes every local session, photo, vector, analysis, log and feedback, and the uploads still queued, in one
+ * transaction. The sharing choice and the participant enrolment stay: what was already shared is withdrawn
+ * separately.
+ */
 export async function deleteAllData(): Promise<void> {
-  await db.transaction('rw', TABLE_NAMES as unknown as string[], async () => {
-    for (const name of TABLE_NAMES) await db.table(name).clear();
+  await db.transaction('rw', [...TABLE_NAMES, ...UPLOAD_TABLES], async () => {
+    for (const name of [...TABLE_NAMES, ...UPLOAD_TABLES]) await db.table(name).clear();
   });
 }

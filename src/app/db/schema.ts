@@ -95,13 +95,52 @@ export interface FeedbackRow {
   created_at: string;
 }
 
-/** Work waiting to be uploaded; filled by the sync engine. */
+/** What one outbox item uploads, in the order a session's items are queued and sent. */
+export type OutboxKind = 'session' | 'image' | 'analysis' | 'log' | 'feedback';
+
+/** An image's upload as prepared once on the device: metadata-free bytes, so every retry sends the same. */
+export interface PreparedImage {
+  bytes: Blob;
+  /** sha256 (hex) of `bytes`: the `x-sha256` idempotency key of the upload. */
+  sha256: string;
+  content_type: 'image/jpeg' | 'image/png';
+  /** How the bytes were made: metadata stripped from the original, or re-encoded from upright pixels. */
+  method: 'stripped' | 're-encoded';
+}
+
+/**
+ * One upload waiting in the outbox. Items point at the rows they upload (by session and local id) instead of
+ * copying them, and are sent in `id` order; a sent item is deleted.
+ */
 export interface OutboxRow {
   id?: number;
-  kind: string;
-  payload: unknown;
+  kind: OutboxKind;
+  session_id: string;
+  /** Local id of the image, log or feedback row; null for `session` and `analysis`. */
+  ref: number | null;
   created_at: string;
+  /** Failed attempts so far. */
   attempts: number;
+  /** Why the last attempt failed, in plain words; null until one fails. */
+  last_error: string | null;
+  /** Image items, once prepared. */
+  prepared?: PreparedImage;
+}
+
+/** A session's place in sync: present once the session was queued under a consent. */
+export interface SessionSyncRow {
+  session_id: string;
+  queued_at: string;
+  /** When its last outbox item was accepted by the server; null while items wait. */
+  synced_at: string | null;
+  /** Why the server refused one of its items (the others go on), in plain words; null when none was refused. */
+  error: string | null;
+}
+
+/** Sync settings and state kept on the device, one row per key (see `sync/state.ts`). */
+export interface SyncStateRow {
+  key: string;
+  value: unknown;
 }
 
 /** The device's database. Bump the version and add a `stores()` step for every schema change. */
@@ -114,6 +153,8 @@ export class BcdDatabase extends Dexie {
   analysis_logs!: EntityTable<AnalysisLogRow, 'id'>;
   feedback!: EntityTable<FeedbackRow, 'id'>;
   outbox!: EntityTable<OutboxRow, 'id'>;
+  session_sync!: EntityTable<SessionSyncRow, 'session_id'>;
+  sync_state!: EntityTable<SyncStateRow, 'key'>;
 
   constructor(name = 'bcd') {
     super(name);
@@ -127,10 +168,22 @@ export class BcdDatabase extends Dexie {
       feedback: '++id, session_id, image_id, created_at',
       outbox: '++id, created_at',
     });
+    // Version 2: the sync engine. The version-1 outbox was declared but never written, so it starts empty.
+    this.version(2)
+      .stores({
+        outbox: '++id, session_id, created_at',
+        session_sync: 'session_id',
+        sync_state: 'key',
+      })
+      .upgrade((tx) => tx.table('outbox').clear());
   }
 }
 
-/** Every table, in the order export and import walk them. */
+/**
+ * Every table of the person's data, in the order export and import walk them. The sync tables (outbox,
+ * session_sync, sync_state) are left out: they describe this device's uploads and hold its participant token,
+ * which does not belong in an export file; after an import the outbox is filled again from the imported sessions.
+ */
 export const TABLE_NAMES = [
   'sessions',
   'images',
@@ -139,8 +192,10 @@ export const TABLE_NAMES = [
   'angle_analyses',
   'analysis_logs',
   'feedback',
-  'outbox',
 ] as const;
+
+/** The sync engine's tables. */
+export const SYNC_TABLE_NAMES = ['outbox', 'session_sync', 'sync_state'] as const;
 
 export type TableName = (typeof TABLE_NAMES)[number];
 

@@ -157,13 +157,23 @@ export async function logFailedAnalysis(log: Omit<AnalysisLogRow, 'id' | 'sessio
 }
 
 /**
- * Deletes one session and everything that refers to it, in one transaction.
+ * Deletes one session and everything that refers to it, its queued uploads included, in one transaction.
  * @returns the ids of the deleted photos (to drop them from the vector index).
  */
 export async function deleteSession(sessionId: string): Promise<number[]> {
   return db.transaction(
     'rw',
-    [db.sessions, db.images, db.embeddings, db.analyses, db.angle_analyses, db.analysis_logs, db.feedback],
+    [
+      db.sessions,
+      db.images,
+      db.embeddings,
+      db.analyses,
+      db.angle_analyses,
+      db.analysis_logs,
+      db.feedback,
+      db.outbox,
+      db.session_sync,
+    ],
     async () => {
       const imageIds = (await db.images.where('session_id').equals(sessionId).primaryKeys()) as number[];
       await db.images.where('session_id').equals(sessionId).delete();
@@ -172,6 +182,8 @@ export async function deleteSession(sessionId: string): Promise<number[]> {
       await db.angle_analyses.where('session_id').equals(sessionId).delete();
       await db.analysis_logs.where('session_id').equals(sessionId).delete();
       await db.feedback.where('session_id').equals(sessionId).delete();
+      await db.outbox.where('session_id').equals(sessionId).delete();
+      await db.session_sync.delete(sessionId);
       await db.sessions.delete(sessionId);
       return imageIds;
     },

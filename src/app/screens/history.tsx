@@ -2,17 +2,20 @@ import { useMemo } from 'preact/hooks';
 import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
 import { LevelBadge } from '../components/level-badge.tsx';
 import { Notice } from '../components/notice.tsx';
+import { SyncState } from '../components/sync-state.tsx';
 import { ScoreChart, type ScorePoint } from '../components/score-chart.tsx';
+import type { SessionSyncRow } from '../db/schema.ts';
 import type { SessionSummary } from '../db/sessions.ts';
 import { listSessions } from '../db/sessions.ts';
 import { storageEstimate } from '../db/storage.ts';
 import { useAsync } from '../state/async.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { routeHref } from '../state/router.ts';
+import { useSessionSyncRows } from '../state/sync.ts';
 import { angleName } from '../text/angles.ts';
 import { confidenceWords, formatBytes, formatDateTime, formatPercent, formatScore } from '../text/format.ts';
 
-function SessionItem(props: { summary: SessionSummary }) {
+function SessionItem(props: { summary: SessionSummary; sync: SessionSyncRow | undefined }) {
   const { session, analysis } = props.summary;
   return (
     <li>
@@ -39,6 +42,7 @@ function SessionItem(props: { summary: SessionSummary }) {
           {session.image_count} photo{session.image_count > 1 ? 's' : ''}:{' '}
           {session.angles.map(angleName).join(' · ')}
         </div>
+        <SyncState row={props.sync} />
       </a>
     </li>
   );
@@ -59,6 +63,7 @@ function StorageUsed(props: { sessions: number }) {
 /** The History screen: sessions newest first, a chart of their scores, and the storage they take. */
 export function HistoryScreen() {
   const sessions = useLiveQuery(() => listSessions(DEFAULT_MODEL_ID), []);
+  const syncRows = useSessionSyncRows();
   const points = useMemo<ScorePoint[]>(
     () =>
       sessions.status === 'ready'
@@ -115,7 +120,7 @@ export function HistoryScreen() {
           )}
           <ul class="list" data-testid="session-list">
             {list.map((s) => (
-              <SessionItem key={s.session.id} summary={s} />
+              <SessionItem key={s.session.id} summary={s} sync={syncRows.get(s.session.id)} />
             ))}
           </ul>
         </>

@@ -8,17 +8,28 @@ import { PhotoThumb } from '../components/photo-thumb.tsx';
 import { QualityFigures } from '../components/quality-figures.tsx';
 import { SamePhotoNotice } from '../components/same-photo-notice.tsx';
 import { SimilarPhoto } from '../components/similar-photo.tsx';
-import { addFeedback } from '../db/feedback.ts';
+import { ConsentOffer } from '../components/consent-offer.tsx';
+import { SyncState } from '../components/sync-state.tsx';
+import type { NewFeedback } from '../db/feedback.ts';
 import type { SessionResult } from '../db/results.ts';
 import { loadSessionResult } from '../db/results.ts';
 import type { AngleAnalysisRow } from '../db/schema.ts';
+import { db } from '../db/schema.ts';
 import { deleteSession } from '../db/sessions.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { navigate, routeHref } from '../state/router.ts';
 import { unindexPhotos } from '../state/similar.ts';
+import { syncEngine } from '../state/sync.ts';
+import { recordFeedback } from '../sync/outbox.ts';
 import { angleName } from '../text/angles.ts';
 import { confidenceWords, formatDateTime, formatPercent, formatScore } from '../text/format.ts';
 import { flagLabel } from '../text/quality.ts';
+
+/** Keeps a note and, when notes are shared, sends it. */
+async function flag(input: NewFeedback): Promise<void> {
+  await recordFeedback(input);
+  syncEngine().kick();
+}
 
 const LAYER_NAMES: Record<string, string> = {
   angle_embedding: 'each angle against its own earlier photos',
@@ -134,7 +145,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
                 testId="flag-photo"
                 flagged={flagged(image.id)}
                 onFlag={() =>
-                  addFeedback({
+                  flag({
                     kind: 'bad_photo',
                     session_id: result.session.id,
                     image_id: image.id ?? null,
@@ -157,7 +168,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
   );
 }
 
-function DeleteSession(props: { sessionId: string }) {
+function DeleteSession(props: { sessionId: string; shared: boolean }) {
   const [asking, setAsking] = useState(false);
   if (!asking) {
     return (
@@ -168,7 +179,11 @@ function DeleteSession(props: { sessionId: string }) {
   }
   return (
     <Notice kind="hint">
-      <p>Delete this session and its photos from this phone? This cannot be undone.</p>
+      <p>
+        Delete this session and its photos from this phone? This cannot be undone.
+        {props.shared &&
+          ' What was already shared stays with the research team until you withdraw in Settings.'}
+      </p>
       <div class="row">
         <button
           type="button"
@@ -191,6 +206,8 @@ function DeleteSession(props: { sessionId: string }) {
 /** The Results screen of one session. */
 export function ResultsScreen(props: { sessionId: string }) {
   const result = useLiveQuery(() => loadSessionResult(props.sessionId, DEFAULT_MODEL_ID), [props.sessionId]);
+  const sync = useLiveQuery(() => db.session_sync.get(props.sessionId), [props.sessionId]);
+  const syncRow = sync.status === 'ready' ? sync.value : undefined;
   if (result.status === 'loading') {
     return (
       <main>
@@ -216,12 +233,16 @@ export function ResultsScreen(props: { sessionId: string }) {
   return (
     <main data-testid="results" data-session-id={r.session.id}>
       <h1>Results</h1>
-      <p class="muted">{formatDateTime(r.session.created_at)}</p>
+      <div class="spread">
+        <p class="muted">{formatDateTime(r.session.created_at)}</p>
+        <SyncState row={syncRow} localText="Kept on this phone only" />
+      </div>
       <Headline result={r} />
       <p class="muted">
         BCD measures how much your photos changed compared with your own earlier sessions. It cannot say why
         they changed; light, pose and clothing all count.
       </p>
+      <ConsentOffer />
       <SamePhotoNotice modelId={r.analysis.model_id} images={r.images} embeddings={r.embeddings} />
       <HowMeasured result={r} />
       <h2>By angle</h2>
@@ -235,7 +256,7 @@ export function ResultsScreen(props: { sessionId: string }) {
           testId="flag-result"
           flagged={resultFlagged}
           onFlag={() =>
-            addFeedback({
+            flag({
               kind: 'result_looks_wrong',
               session_id: r.session.id,
               image_id: null,
@@ -249,7 +270,7 @@ export function ResultsScreen(props: { sessionId: string }) {
         <a class="button" href={routeHref({ name: 'compare', b: r.session.id })}>
           Compare with another session
         </a>
-        <DeleteSession sessionId={r.session.id} />
+        <DeleteSession sessionId={r.session.id} shared={syncRow !== undefined} />
       </div>
     </main>
   );

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { Notice } from '../components/notice.tsx';
 import { ReanalysePanel } from '../components/reanalyse-panel.tsx';
+import { SharingPanel } from '../components/sharing-panel.tsx';
 import { BackupFileError, deleteAllData, exportAllData, importAllData } from '../db/backup.ts';
 import { db } from '../db/schema.ts';
 import { isStoragePersistent, requestPersistentStorage, storageEstimate } from '../db/storage.ts';
@@ -9,6 +10,7 @@ import { useAsync } from '../state/async.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { modelInfo } from '../state/services.ts';
 import { resetPhotoIndex } from '../state/similar.ts';
+import { syncEngine } from '../state/sync.ts';
 import { formatBytes, formatMs } from '../text/format.ts';
 
 function ModelFacts() {
@@ -126,6 +128,8 @@ function DataControls() {
           : new Error(`The import did not work, nothing was changed: ${errorText(err)}`);
       });
       resetPhotoIndex();
+      // When sharing, the imported sessions are queued for sync (the server keeps each once).
+      syncEngine().kick();
       return `Imported ${n} session${n === 1 ? '' : 's'}.`;
     });
 
@@ -237,7 +241,7 @@ function DataControls() {
   );
 }
 
-/** The Settings screen: model and backend in use, storage, export, import and delete. */
+/** The Settings screen: model and backend in use, sharing with research, storage, export, import and delete. */
 export function SettingsScreen() {
   return (
     <main>
@@ -248,6 +252,7 @@ export function SettingsScreen() {
         <LastAnalysis />
       </section>
       <ReanalysePanel />
+      <SharingPanel />
       <section class="card">
         <h2 style={{ marginTop: 0 }}>Storage</h2>
         <Storage />

@@ -9,6 +9,7 @@ import { requestPersistentStorage } from '../db/storage.ts';
 import type { DraftPhoto } from './draft.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { indexPhotos } from './similar.ts';
+import { syncEngine } from './sync.ts';
 
 /** How far the analysis of a session has got. */
 export interface AnalyseProgress {
@@ -59,7 +60,7 @@ function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; positio
 
 /**
  * Analyses the draft's photos in the workers, scores the session against the stored history of the same model
- * with the shared scoring core, and stores everything in one transaction.
+ * with the shared scoring core, and stores everything in one transaction; then wakes the sync engine.
  * @returns the new session's id.
  * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
  *   StorageFullError when the device is out of space (nothing is stored).
@@ -168,5 +169,7 @@ export async function analyseSession(
   );
   // Asked after the first save: the browser decides, and it may agree more readily once data exists.
   void requestPersistentStorage();
+  // With consent, the sync engine's next pass queues the new session and sends it.
+  syncEngine().kick();
   return sessionId;
 }

@@ -3,13 +3,16 @@ import type { HistorySession, SessionAnalysis } from '../../core/scoring/index.t
 import { photosWithoutEmbedding, replaceAnalyses, saveEmbedding } from '../db/reanalyse.ts';
 import { db } from '../db/schema.ts';
 import { loadScoringSession } from '../db/sessions.ts';
+import { queueAnalysesAgain } from '../sync/outbox.ts';
 import { SCORING_OPTIONS } from './analyse.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { resetPhotoIndex } from './similar.ts';
+import { syncEngine } from './sync.ts';
 
 /**
  * After a model change (SPEC "Embedding"): embeds every stored photo the model in use has not seen, then scores
- * every session again in date order against the ones before it, as `bcd analyze` does with a history folder.
+ * every session again in date order against the ones before it, as `bcd analyze` does with a history folder, and
+ * queues the new analyses of shared sessions for sync.
  * Embeddings are kept as they come, so a cancelled or interrupted run goes on where it stopped.
  * @returns how many photos were embedded and sessions scored.
  * @throws AnalysisError (`aborted` when cancelled), StorageFullError when out of space.
@@ -46,6 +49,9 @@ export async function reanalyseHistory(options: {
   }
   await replaceAnalyses(info.id, analyses);
   resetPhotoIndex();
+  // Shared sessions send their new analysis and vectors.
+  await queueAnalysesAgain();
+  syncEngine().kick();
   options.onProgress?.(1);
   return { photos: photos.length, sessions: analyses.length };
 }

@@ -6,7 +6,8 @@ export type Route =
   | { name: 'new' }
   | { name: 'results'; sessionId: string }
   | { name: 'compare'; a?: string; b?: string }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'consent' };
 
 /** Reads a route from a location hash such as `#/results/<id>` or `#/compare?a=<id>&b=<id>`. */
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   const params = new URLSearchParams(query);
   if (name === 'new') return { name: 'new' };
   if (name === 'settings') return { name: 'settings' };
+  if (name === 'consent') return { name: 'consent' };
   if (name === 'results' && arg) return { name: 'results', sessionId: decodeURIComponent(arg) };
   if (name === 'compare') {
     return { name: 'compare', a: params.get('a') ?? undefined, b: params.get('b') ?? undefined };

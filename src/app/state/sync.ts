@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { SessionSyncRow } from '../db/schema.ts';
+import { db } from '../db/schema.ts';
+import { SyncEngine, type EngineStatus } from '../sync/engine.ts';
+import { readSyncSettings, type SyncSettings } from '../sync/state.ts';
+import { encodeUpright } from '../sync/upright-encoder.ts';
+import { useLiveQuery, type LiveResult } from './live-query.ts';
+
+let engine: SyncEngine | undefined;
+
+/** The app's one sync engine, talking to the origin the app was served from (`npm start` serves both). */
+export function syncEngine(): SyncEngine {
+  engine ??= new SyncEngine({ origin: location.origin, encode: encodeUpright });
+  return engine;
+}
+
+/** The sync engine's status, updated as it changes. */
+export function useSyncStatus(): EngineStatus {
+  const [status, setStatus] = useState(() => syncEngine().current());
+  useEffect(() => {
+    setStatus(syncEngine().current());
+    return syncEngine().subscribe(setStatus);
+  }, []);
+  return status;
+}
+
+/** Consent, enrolment and withdrawal as stored, re-read whenever they change. */
+export function useSyncSettings(): LiveResult<SyncSettings> {
+  return useLiveQuery(readSyncSettings, []);
+}
+
+/** Every session's sync record, by session id. */
+export function useSessionSyncRows(): Map<string, SessionSyncRow> {
+  const rows = useLiveQuery(() => db.session_sync.toArray(), []);
+  return new Map(rows.status === 'ready' ? rows.value.map((r) => [r.session_id, r]) : []);
+}

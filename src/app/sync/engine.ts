@@ -1,0 +1,342 @@
+import type { ConsentScope, WithdrawalResponse } from '../../sync/contract.ts';
+import { db } from '../db/schema.ts';
+import { retryDelay } from './backoff.ts';
+import { classifyFailure, SyncHttpError, type ClassifiedFailure } from './errors.ts';
+import { SyncClient } from './http.ts';
+import {
+  completeItem,
+  nextItem,
+  pendingItems,
+  queueUnsyncedSessions,
+  recordFailure,
+  resetUploads,
+} from './outbox.ts';
+import type { UprightEncoder } from './prepare-image.ts';
+import {
+  forgetEnrolment,
+  markConsentRecorded,
+  markConsentUnrecorded,
+  readSyncSettings,
+  writeSyncSetting,
+  type Consent,
+  type Enrolment,
+  type Withdrawal,
+} from './state.ts';
+import { sendItem } from './uploads.ts';
+
+/** What the engine is doing, for Settings and the per-session sync state. */
+export type EngineStatus =
+  /** No consent: nothing is sent, nothing is asked of the network. */
+  | { readonly state: 'off' }
+  | { readonly state: 'offline' }
+  /** Nothing to sync with (e.g. the app is served by a plain static host); tried again at start and when online. */
+  | { readonly state: 'no_server'; readonly reason: string }
+  | { readonly state: 'syncing'; readonly remaining: number }
+  /** Everything queued was sent. */
+  | { readonly state: 'idle' }
+  /** The last try failed; the next is at `retryAt` (ms since the epoch). */
+  | { readonly state: 'paused'; readonly reason: string; readonly retryAt: number };
+
+export interface SyncEngineOptions {
+  /** The sync server's origin: the app's own (`location.origin`), so `npm start` serves both. */
+  readonly origin: string;
+  /** Turns photos upright for upload (`encodeUpright` in the browser). */
+  readonly encode: UprightEncoder;
+  /** For the backoff's jitter; Math.random by default. */
+  readonly random?: () => number;
+}
+
+/** When another tab holds the sync lock, look again after this long. */
+const OTHER_TAB_RETRY_MS = 30_000;
+/** Enrolling or sending the consent again is tried this often in a row before the engine backs off. */
+const MAX_RECOVERIES = 2;
+
+function zeroCounts(participantId: string): WithdrawalResponse {
+  return {
+    participant_id: participantId,
+    withdrawn_at: new Date().toISOString(),
+    deleted: {
+      participants: 0,
+      consents: 0,
+      sessions: 0,
+      images: 0,
+      stored_images: 0,
+      session_analyses: 0,
+      angle_analyses: 0,
+      embeddings: 0,
+      analysis_logs: 0,
+      feedback: 0,
+    },
+  };
+}
+
+/**
+ * The outbox's sync engine. One pass: finish a pending withdrawal; stop unless consented; queue sessions not yet
+ * queued; stop when offline; check the server (`/health`); enrol once; send the consent once per participant; then
+ * send every outbox item in order (session, photos, analysis and vectors, logs, notes), each idempotent (client
+ * ids, `x-sha256`). Failures back off exponentially with jitter; a pass runs at start, on the `online` event, when
+ * a session is saved, and when the backoff's timer fires. One tab at a time syncs (Web Locks).
+ */
+export class SyncEngine {
+  private status: EngineStatus = { state: 'off' };
+  private readonly listeners = new Set<(status: EngineStatus) => void>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private failures = 0;
+  private controller = new AbortController();
+  private readonly random: () => number;
+
+  constructor(private readonly options: SyncEngineOptions) {
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Starts syncing: a pass now, and one whenever the device comes back online. */
+  start(): void {
+    addEventListener('online', () => {
+      this.failures = 0;
+      this.kick();
+    });
+    addEventListener('offline', () => this.kick());
+    this.kick();
+  }
+
+  /** The current status. */
+  current(): EngineStatus {
+    return this.status;
+  }
+
+  /** Calls `listener` on every status change. @returns the unsubscribe function. */
+  subscribe(listener: (status: EngineStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Runs a pass now (or right after the running one, which may have missed new work). */
+  kick(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  /**
+   * Records the person's consent (the consent text's version and the chosen scopes) and starts sharing. A change
+   * of scopes queues every session again, so what is newly consented to is sent (uploads are idempotent, so what
+   * the server has is not stored twice).
+   */
+  async giveConsent(version: string, scopes: readonly ConsentScope[]): Promise<void> {
+    const { consent } = await readSyncSettings();
+    const unchanged =
+      consent?.version === version &&
+      consent.scopes.length === scopes.length &&
+      scopes.every((s) => consent.scopes.includes(s));
+    if (!unchanged) {
+      await this.stopPass();
+      await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+        const next: Consent = {
+          version,
+          scopes: [...scopes],
+          given_at: new Date().toISOString(),
+          recorded_for: null,
+        };
+        await writeSyncSetting('consent', next);
+        await resetUploads();
+      });
+    }
+    this.failures = 0;
+    this.kick();
+  }
+
+  /**
+   * Withdraws: stops sharing at once (consent, enrolment and outbox are cleared on the device), then asks the
+   * server to delete everything of the participant (`DELETE /api/consent`). When the server cannot be reached the
+   * withdrawal stays pending and is finished by a later pass.
+   * @returns the withdrawal as recorded: with the server's counts, pending, or with no participant when nothing
+   *   had been shared.
+   */
+  async withdraw(): Promise<Withdrawal> {
+    await this.stopPass();
+    const settings = await readSyncSettings();
+    const pending = settings.withdrawal?.result === null ? settings.withdrawal.participant : null;
+    const withdrawal: Withdrawal = {
+      requested_at: new Date().toISOString(),
+      participant: settings.enrolment ?? pending,
+      result: null,
+    };
+    await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+      await writeSyncSetting('consent', null);
+      await writeSyncSetting('enrolment', null);
+      await writeSyncSetting('withdrawal', withdrawal);
+      await resetUploads();
+    });
+    this.setStatus({ state: 'off' });
+    if (withdrawal.participant) this.kick();
+    await this.running;
+    return (await readSyncSettings()).withdrawal ?? withdrawal;
+  }
+
+  /** Aborts the running pass and waits for it to end, so nothing is sent after this returns. */
+  private async stopPass(): Promise<void> {
+    clearTimeout(this.timer);
+    this.controller.abort();
+    await this.running?.catch(() => undefined);
+    this.controller = new AbortController();
+  }
+
+  private setStatus(status: EngineStatus): void {
+    this.status = status;
+    for (const listener of this.listeners) listener(status);
+  }
+
+  private async loop(): Promise<void> {
+    let recoveries = 0;
+    do {
+      this.again = false;
+      const signal = this.controller.signal;
+      try {
+        await this.exclusive(() => this.pass(signal));
+      } catch (error) {
+        if (signal.aborted) return;
+        const failure = classifyFailure(error);
+        if (failure.action === 'no_server') {
+          this.setStatus({ state: 'no_server', reason: failure.reason });
+        } else if (failure.action === 'enrol_again' && recoveries < MAX_RECOVERIES) {
+          recoveries++;
+          await forgetEnrolment();
+          this.again = true;
+        } else if (failure.action === 'send_consent_again' && recoveries < MAX_RECOVERIES) {
+          recoveries++;
+          await markConsentUnrecorded();
+          this.again = true;
+        } else {
+          this.backOff(failure);
+        }
+      }
+    } while (this.again);
+  }
+
+  private backOff(failure: ClassifiedFailure): void {
+    this.failures++;
+    const delay = retryDelay(this.failures, failure.retryAfterMs, this.random);
+    this.setStatus({ state: 'paused', reason: failure.reason, retryAt: Date.now() + delay });
+    this.timer = setTimeout(() => this.kick(), delay);
+  }
+
+  /** Runs `work` while holding the cross-tab sync lock; when another tab holds it, looks again later. */
+  private async exclusive(work: () => Promise<void>): Promise<void> {
+    if (!navigator.locks) return work();
+    const ran = await navigator.locks.request('bcd-sync', { ifAvailable: true }, async (lock) => {
+      if (!lock) return false;
+      await work();
+      return true;
+    });
+    if (!ran) {
+      this.setStatus({
+        state: 'paused',
+        reason: 'another BCD window is syncing',
+        retryAt: Date.now() + OTHER_TAB_RETRY_MS,
+      });
+      this.timer = setTimeout(() => this.kick(), OTHER_TAB_RETRY_MS);
+    }
+  }
+
+  private async pass(signal: AbortSignal): Promise<void> {
+    const settings = await readSyncSettings();
+    if (settings.withdrawal?.result === null && settings.withdrawal.participant) {
+      await this.finishWithdrawal(settings.withdrawal, settings.withdrawal.participant, signal);
+    }
+    const { consent } = settings;
+    if (!consent) {
+      this.failures = 0;
+      this.setStatus({ state: 'off' });
+      return;
+    }
+    await queueUnsyncedSessions(consent.scopes);
+    if (!navigator.onLine) {
+      this.setStatus({ state: 'offline' });
+      return;
+    }
+    await new SyncClient(this.options.origin, null, signal).health();
+    const enrolment = settings.enrolment ?? (await this.enrol(signal));
+    const client = new SyncClient(this.options.origin, enrolment.token, signal);
+    if (consent.recorded_for !== enrolment.participant_id) {
+      await client.putConsent({ version: consent.version, scopes: consent.scopes });
+      await markConsentRecorded(consent, enrolment.participant_id);
+    }
+    await this.drain(client, consent.scopes, signal);
+    this.failures = 0;
+    this.setStatus({ state: 'idle' });
+  }
+
+  /** Enrols a new participant. It has nothing on the server yet, so every session is queued from the start. */
+  private async enrol(signal: AbortSignal): Promise<Enrolment> {
+    const answer = await new SyncClient(this.options.origin, null, signal).enrol();
+    const enrolment: Enrolment = {
+      participant_id: answer.participant_id,
+      token: answer.token,
+      server: this.options.origin,
+      enrolled_at: new Date().toISOString(),
+    };
+    await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+      await writeSyncSetting('enrolment', enrolment);
+      await resetUploads();
+    });
+    const { consent } = await readSyncSettings();
+    if (consent) await queueUnsyncedSessions(consent.scopes);
+    return enrolment;
+  }
+
+  /** Sends the outbox in order. A refused item holds its session back for this pass; other sessions go on. */
+  private async drain(
+    client: SyncClient,
+    scopes: readonly ConsentScope[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const heldBack = new Set<string>();
+    for (;;) {
+      const items = await pendingItems();
+      const item = nextItem(items, heldBack);
+      if (!item) return;
+      this.setStatus({ state: 'syncing', remaining: items.length });
+      try {
+        await sendItem(client, item, scopes, this.options.encode);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        const failure = classifyFailure(error);
+        if (failure.action !== 'refused') {
+          await recordFailure(item, failure.reason, false);
+          throw error;
+        }
+        await recordFailure(item, failure.reason, true);
+        heldBack.add(item.session_id);
+        continue;
+      }
+      await completeItem(item);
+    }
+  }
+
+  /** Asks the server to delete everything of a withdrawn participant and records its counts. */
+  private async finishWithdrawal(
+    withdrawal: Withdrawal,
+    participant: Enrolment,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const client = new SyncClient(participant.server, participant.token, signal);
+    await client.health();
+    let result: WithdrawalResponse;
+    try {
+      result = await client.withdraw();
+    } catch (error) {
+      // 401: the server no longer knows the participant, so it holds nothing of theirs.
+      if (!(error instanceof SyncHttpError && error.status === 401)) throw error;
+      result = zeroCounts(participant.participant_id);
+    }
+    await writeSyncSetting('withdrawal', { ...withdrawal, result });
+  }
+}

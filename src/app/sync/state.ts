@@ -1,0 +1,97 @@
+import type { ConsentScope, WithdrawalResponse } from '../../sync/contract.ts';
+import { db } from '../db/schema.ts';
+
+/** This phone's participant on a sync server (embedded mode enrolment). */
+export interface Enrolment {
+  participant_id: string;
+  /** Bearer token of every call; the device's only credential, kept in IndexedDB. */
+  token: string;
+  server: string;
+  enrolled_at: string;
+}
+
+/** The person's consent as given on this phone. */
+export interface Consent {
+  /** Version of the consent text they read (`CONSENT_VERSION`). */
+  version: string;
+  scopes: ConsentScope[];
+  given_at: string;
+  /** The participant the server recorded this consent for; null until it did. */
+  recorded_for: string | null;
+}
+
+/** A withdrawal: pending until the server confirmed the deletion, then with its counts. */
+export interface Withdrawal {
+  requested_at: string;
+  /** Who to withdraw on the server; null when nothing had been shared (no enrolment). */
+  participant: Enrolment | null;
+  /** The server's answer once it deleted everything; null while pending. */
+  result: WithdrawalResponse | null;
+}
+
+/** Everything the sync engine and the screens need to know about sharing, read in one go. */
+export interface SyncSettings {
+  enrolment: Enrolment | null;
+  consent: Consent | null;
+  withdrawal: Withdrawal | null;
+  /** When the offer to share was shown after a session (it is shown once). */
+  offered_at: string | null;
+}
+
+const KEYS = [
+  'enrolment',
+  'consent',
+  'withdrawal',
+  'offered_at',
+] as const satisfies readonly (keyof SyncSettings)[];
+
+/** Reads the sync settings (a liveQuery over this re-runs when any of them changes). */
+export async function readSyncSettings(): Promise<SyncSettings> {
+  const rows = await db.sync_state.bulkGet([...KEYS]);
+  const value = (key: (typeof KEYS)[number]) => rows[KEYS.indexOf(key)]?.value ?? null;
+  return {
+    enrolment: value('enrolment') as Enrolment | null,
+    consent: value('consent') as Consent | null,
+    withdrawal: value('withdrawal') as Withdrawal | null,
+    offered_at: value('offered_at') as string | null,
+  };
+}
+
+/** Writes one setting; null deletes it. */
+export async function writeSyncSetting<K extends keyof SyncSettings>(
+  key: K,
+  value: SyncSettings[K],
+): Promise<void> {
+  if (value === null) await db.sync_state.delete(key);
+  else await db.sync_state.put({ key, value });
+}
+
+/**
+ * Notes that the server recorded `consent` for `participantId`, unless the person changed their consent meanwhile
+ * (then the new one is left to be sent).
+ */
+export async function markConsentRecorded(consent: Consent, participantId: string): Promise<void> {
+  await db.transaction('rw', db.sync_state, async () => {
+    const { consent: current } = await readSyncSettings();
+    if (current?.given_at === consent.given_at) {
+      await writeSyncSetting('consent', { ...current, recorded_for: participantId });
+    }
+  });
+}
+
+/** Forgets the enrolment (the server no longer knows the token): the next pass enrols again and sends the consent. */
+export async function forgetEnrolment(): Promise<void> {
+  await db.transaction('rw', db.sync_state, async () => {
+    const { consent } = await readSyncSettings();
+    await writeSyncSetting('enrolment', null);
+    if (consent) await writeSyncSetting('consent', { ...consent, recorded_for: null });
+  });
+}
+
+/** Marks the consent as not recorded on the server (it answered 403), so the next pass sends it again. */
+export async function markConsentUnrecorded(): Promise<void> {
+  await db.transaction('rw', db.sync_state, async () => {
+    const { consent } = await readSyncSettings();
+    if (consent) await writeSyncSetting('consent', { ...consent, recorded_for: null });
+  });
+}

@@ -1,0 +1,85 @@
+import type { ConsentScope } from '../../sync/contract.ts';
+import type { ImageRow, OutboxRow } from '../db/schema.ts';
+import { db } from '../db/schema.ts';
+import type { SyncClient } from './http.ts';
+import { SCOPE_OF_KIND, savePrepared } from './outbox.ts';
+import { analysisBodies, feedbackBody, imageClientId, logEntry, sessionBody } from './payloads.ts';
+import { prepareImage, type UprightEncoder } from './prepare-image.ts';
+
+function sessionImages(sessionId: string): Promise<ImageRow[]> {
+  return db.images.where('session_id').equals(sessionId).sortBy('id');
+}
+
+/**
+ * Sends one outbox item: loads the rows it points at, builds the contract's body and uploads it. An item whose
+ * rows were deleted meanwhile, or whose scope is no longer consented to, is done without sending anything.
+ * @param encode re-encodes photos that must be turned upright (see `prepareImage`).
+ * @throws what the client throws (SyncHttpError, SyncNetworkError, UploadPreparationError), or the preparation's
+ *   error for a photo that cannot be made metadata-free.
+ */
+export async function sendItem(
+  client: SyncClient,
+  item: OutboxRow,
+  scopes: readonly ConsentScope[],
+  encode: UprightEncoder,
+): Promise<void> {
+  if (!scopes.includes(SCOPE_OF_KIND[item.kind])) return;
+  const session = await db.sessions.get(item.session_id);
+  if (!session) return;
+  switch (item.kind) {
+    case 'session': {
+      await client.putSession(session.id, sessionBody(session, await sessionImages(session.id), scopes));
+      return;
+    }
+    case 'image': {
+      const image = item.ref === null ? undefined : await db.images.get(item.ref);
+      if (!image) return;
+      let prepared = item.prepared;
+      if (!prepared) {
+        prepared = await prepareImage(image.blob, encode);
+        await savePrepared(item, prepared);
+      }
+      await client.putImage(session.id, imageClientId(image), {
+        angle: image.angle,
+        bytes: prepared.bytes,
+        sha256: prepared.sha256,
+        contentType: prepared.content_type,
+      });
+      return;
+    }
+    case 'analysis': {
+      const images = await sessionImages(session.id);
+      const base = sessionBody(session, images, scopes);
+      const [analyses, embeddings] = await Promise.all([
+        db.analyses.where('session_id').equals(session.id).toArray(),
+        db.embeddings.where('session_id').equals(session.id).toArray(),
+      ]);
+      for (const analysis of analyses) {
+        const angles = await db.angle_analyses
+          .where('[session_id+model_id]')
+          .equals([session.id, analysis.model_id])
+          .toArray();
+        const stored = {
+          analysis,
+          angles,
+          embeddings: embeddings.filter((e) => e.model_id === analysis.model_id),
+        };
+        for (const body of analysisBodies(base, stored, images, scopes))
+          await client.putSession(session.id, body);
+      }
+      return;
+    }
+    case 'log': {
+      const log = item.ref === null ? undefined : await db.analysis_logs.get(item.ref);
+      if (log) await client.postLogs({ entries: [logEntry(log)] });
+      return;
+    }
+    case 'feedback': {
+      const feedback = item.ref === null ? undefined : await db.feedback.get(item.ref);
+      if (!feedback) return;
+      const image = feedback.image_id === null ? undefined : await db.images.get(feedback.image_id);
+      await client.postFeedback(feedbackBody(feedback, image));
+      return;
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import type { ConsentScope } from '../../sync/contract.ts';
+
+/**
+ * Version of the consent text below, recorded with every consent on the device and on the server. Any change to
+ * the words (what is shared, with whom, how to withdraw, a scope's description) needs a new version, so the
+ * research team knows which text a participant agreed to.
+ */
+export const CONSENT_VERSION = '2025-06-v1';
+
+/** One thing a person may choose to share, in plain words. */
+export interface ScopeText {
+  scope: ConsentScope;
+  label: string;
+  detail: string;
+  /** Sharing anything needs this one: every other upload belongs to a session. */
+  required: boolean;
+}
+
+/** The scopes of the sync contract, in the order the consent screen lists them. */
+export const SCOPE_TEXTS: readonly ScopeText[] = [
+  {
+    scope: 'sessions',
+    label: 'Session scores',
+    detail:
+      'The date of each session, which angles you photographed, the change and confidence figures, and the ' +
+      'quality figures of each photo.',
+    required: true,
+  },
+  {
+    scope: 'images',
+    label: 'Photos',
+    detail:
+      'Your photos, turned upright, with everything but the picture removed on this phone first: no location, ' +
+      'no camera or phone details, no time stamps, no file names.',
+    required: false,
+  },
+  {
+    scope: 'embeddings',
+    label: 'Vectors',
+    detail:
+      'The lists of numbers the model computes from each photo: they describe what the photo shows, and they are ' +
+      'what BCD compares.',
+    required: false,
+  },
+  {
+    scope: 'logs',
+    label: 'Analysis logs',
+    detail: 'How long each step took, whether the processor or graphics chip ran the model, and any errors.',
+    required: false,
+  },
+  {
+    scope: 'feedback',
+    label: 'Your notes',
+    detail: 'When you mark a result as looking wrong or a photo as a bad photo.',
+    required: false,
+  },
+];
+
+/** Who receives what is shared. */
+export const SHARED_WITH =
+  'The BCD research team, who study how well photo comparisons measure change over time. They see a random ' +
+  'participant code, never your name, email or phone number: BCD does not ask for them.';
+
+/** How to withdraw, as the consent screen and Settings say it. */
+export const HOW_TO_WITHDRAW =
+  'You can withdraw at any time in Settings. The server then deletes everything this phone shared (sessions, ' +
+  'photos, vectors, logs and notes) and tells you how much it deleted; nothing more is sent. Your sessions stay ' +
+  'on this phone.';
+
+/** The label of a scope. */
+export function scopeLabel(scope: ConsentScope): string {
+  return SCOPE_TEXTS.find((s) => s.scope === scope)?.label ?? scope;
+}

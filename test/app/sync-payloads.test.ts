@@ -1,0 +1,268 @@
+import { describe, expect, it } from 'vitest';
+import { embeddingIdempotencyHash } from '../../server/services/embedding-hash.ts';
+import { DEFAULT_ANGLES } from '../../src/core/config.ts';
+import type { ImageQuality } from '../../src/core/quality/index.ts';
+import {
+  analyzeSession,
+  l2Normalize,
+  toHistorySession,
+  type ScoringSession,
+} from '../../src/core/scoring/index.ts';
+import {
+  AnalysisLogSchema,
+  CONSENT_SCOPES,
+  FeedbackSchema,
+  SessionUploadSchema,
+  type EmbeddingBody,
+} from '../../src/sync/contract.ts';
+import type {
+  AnalysisLogRow,
+  AnalysisRow,
+  EmbeddingRow,
+  ImageRow,
+  SessionRow,
+} from '../../src/app/db/schema.ts';
+import {
+  analysisBodies,
+  feedbackBody,
+  imageClientId,
+  logEntry,
+  sessionBody,
+  vectorBody,
+} from '../../src/app/sync/payloads.ts';
+
+const DIMS = 1280;
+const MODEL = 'mobilenet_v2-nsfwjs';
+const OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null } as const;
+
+/** A deterministic pseudo-random unit vector. */
+function unitVector(seed: number): Float32Array {
+  let s = seed;
+  const v = Float32Array.from({ length: DIMS }, () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5);
+  return l2Normalize(v);
+}
+
+const QUALITY: ImageQuality = {
+  blur_score: 120.5,
+  brightness: 0.45,
+  contrast: 0.2,
+  clipped_fraction: 0.01,
+  image_quality_score: 0.82,
+  flags: [],
+  hints: [],
+  low_confidence: false,
+};
+
+const ANGLES = ['front', 'left_side', 'left_side', 'right_side'];
+
+/** A stored session of four photos (two of one angle) with its analysis against one earlier session. */
+function storedSession() {
+  const session: SessionRow = {
+    id: 'c0ffee00-0000-4000-8000-000000000002',
+    created_at: '2025-06-01T10:00:00.000Z',
+    angles: ['front', 'left_side', 'right_side'],
+    image_count: ANGLES.length,
+  };
+  const images: ImageRow[] = ANGLES.map((angle, i) => ({
+    id: 10 + i,
+    session_id: session.id,
+    angle,
+    position: ANGLES.slice(0, i).filter((a) => a === angle).length,
+    file_name: `IMG_${i}.jpg`,
+    blob: new Blob([]),
+    thumbnail: new Blob([]),
+    width: 800,
+    height: 600,
+    sha256: 'a'.repeat(64),
+    quality: QUALITY,
+    created_at: session.created_at,
+  }));
+  const embeddings: EmbeddingRow[] = images.map((image, i) => ({
+    id: 100 + i,
+    image_id: image.id as number,
+    session_id: session.id,
+    angle: image.angle,
+    model_id: MODEL,
+    vector: unitVector(i + 1),
+    created_at: session.created_at,
+  }));
+  const scoring = (id: string, seed: number): ScoringSession => ({
+    session_id: id,
+    model_id: MODEL,
+    images: images.map((image, i) => ({
+      image_id: imageClientId(image),
+      angle: image.angle,
+      embedding: unitVector(seed + i),
+      quality: QUALITY,
+    })),
+  });
+  const earlier = scoring('c0ffee00-0000-4000-8000-000000000001', 50);
+  const earlierAnalysis = analyzeSession(earlier, [], OPTIONS);
+  const { angles, ...analysis } = analyzeSession(
+    scoring(session.id, 1),
+    [toHistorySession(earlier, earlierAnalysis)],
+    OPTIONS,
+  );
+  const stored = {
+    analysis: { ...analysis, created_at: session.created_at } as AnalysisRow,
+    angles: angles.map((a) => ({ ...a, session_id: session.id, model_id: MODEL })),
+    embeddings,
+  };
+  return { session, images, stored };
+}
+
+describe('upload bodies', () => {
+  it('names photos as the scoring core and the export do: <angle>__<position>', () => {
+    const { images } = storedSession();
+    expect(images.map(imageClientId)).toEqual(['front__0', 'left_side__0', 'left_side__1', 'right_side__0']);
+  });
+
+  it('builds a session body the contract accepts, expecting photos only when they are shared', () => {
+    const { session, images } = storedSession();
+    const all = SessionUploadSchema.parse(sessionBody(session, images, CONSENT_SCOPES));
+    expect(all.images_expected).toBe(4);
+    expect(all.images?.map((i) => i.quality.image_quality_score)).toEqual([0.82, 0.82, 0.82, 0.82]);
+    expect(sessionBody(session, images, ['sessions']).images_expected).toBe(0);
+  });
+
+  it('sends the analysis first, then image vectors in batches, all valid, every vector once', () => {
+    const { session, images, stored } = storedSession();
+    const base = sessionBody(session, images, CONSENT_SCOPES);
+    const bodies = analysisBodies(base, stored, images, CONSENT_SCOPES, 3);
+    for (const body of bodies) SessionUploadSchema.parse(body);
+    expect(bodies[0]?.analysis?.model_id).toBe(MODEL);
+    expect(bodies[0]?.angle_analyses?.map((a) => a.angle)).toEqual(['front', 'left_side', 'right_side']);
+    expect(bodies.slice(1).every((b) => b.analysis === undefined)).toBe(true);
+    const vectors = bodies.flatMap((b) => b.embeddings ?? []);
+    const subjects = vectors.map((e) => `${e.kind}:${e.image_id ?? e.angle ?? ''}`);
+    expect(subjects.sort()).toEqual(
+      [
+        'session:',
+        'angle:front',
+        'angle:left_side',
+        'angle:right_side',
+        'image:front__0',
+        'image:left_side__0',
+        'image:left_side__1',
+        'image:right_side__0',
+      ].sort(),
+    );
+    expect(bodies.map((b) => b.embeddings?.length)).toEqual([4, 3, 1]);
+  });
+
+  it('sends no vector without the embeddings scope', () => {
+    const { session, images, stored } = storedSession();
+    const bodies = analysisBodies(sessionBody(session, images, ['sessions']), stored, images, ['sessions']);
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]?.embeddings).toBeUndefined();
+    expect(bodies[0]?.analysis).toBeDefined();
+  });
+
+  it('keeps a full batch of 1280-d vectors under the server’s 2 MiB body limit', () => {
+    const { session, images, stored } = storedSession();
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...stored.embeddings[0]!,
+      vector: unitVector(i + 7),
+    }));
+    const bodies = analysisBodies(
+      sessionBody(session, images, CONSENT_SCOPES),
+      { ...stored, embeddings: many },
+      images,
+      CONSENT_SCOPES,
+    );
+    for (const body of bodies) expect(JSON.stringify(body).length).toBeLessThan(2 * 1024 * 1024);
+  });
+
+  it('writes vectors that give the server the same float32 values, so a retry has the same idempotency hash', () => {
+    for (let seed = 1; seed < 20; seed++) {
+      const vector = unitVector(seed);
+      const sent = Float32Array.from(JSON.parse(JSON.stringify(vectorBody(vector))) as number[]);
+      expect(sent).toEqual(vector);
+      const key = { modelId: MODEL, sessionId: 's', kind: 'image', subject: 'front__0' };
+      expect(embeddingIdempotencyHash({ ...key, vector: sent })).toBe(
+        embeddingIdempotencyHash({ ...key, vector }),
+      );
+    }
+    const body: EmbeddingBody = { kind: 'session', model_id: MODEL, vector: vectorBody(unitVector(3)) };
+    expect(JSON.stringify(body.vector).length).toBeLessThan(DIMS * 14);
+  });
+
+  it('sends logs with timings and error codes but never a file name', () => {
+    const log: AnalysisLogRow = {
+      id: 7,
+      session_id: 's1',
+      created_at: '2025-06-01T10:00:00.000Z',
+      model_id: MODEL,
+      analysis_version: 'bcd-1.0.0',
+      backend: 'wasm',
+      threads: 2,
+      images: [
+        {
+          file_name: 'holiday-anna.jpg',
+          angle: 'front',
+          decode_ms: 10,
+          quality_ms: 5,
+          preprocess_ms: 7,
+          embed_ms: 90,
+        },
+        {
+          file_name: 'IMG_2.jpg',
+          angle: 'left_side',
+          decode_ms: 12,
+          quality_ms: 6,
+          preprocess_ms: 8,
+          embed_ms: 80,
+        },
+      ],
+      scoring_ms: 3,
+      total_ms: 240,
+      confidence: 0.7,
+      errors: [
+        {
+          stage: 'image',
+          code: 'truncated',
+          message: 'holiday-anna.jpg is cut',
+          file_name: 'holiday-anna.jpg',
+        },
+      ],
+    };
+    const entry = AnalysisLogSchema.parse(logEntry(log));
+    expect(entry.log_id).toBe('s1_log7');
+    expect(entry.stage_timings_ms).toEqual({
+      decode: 22,
+      quality: 11,
+      preprocess: 15,
+      embed: 170,
+      scoring: 3,
+      total: 240,
+    });
+    expect(entry.level).toBe('error');
+    expect(entry.errors).toEqual(['image: truncated']);
+    expect(JSON.stringify(entry)).not.toMatch(/holiday|IMG_/);
+  });
+
+  it('sends a bad-photo note with the photo’s server id and angle', () => {
+    const { images } = storedSession();
+    const note = {
+      id: 3,
+      kind: 'bad_photo' as const,
+      session_id: 's1',
+      image_id: 12,
+      model_id: MODEL,
+      analysis_version: 'bcd-1.0.0',
+      created_at: '2025-06-01T10:05:00.000Z',
+    };
+    const body = FeedbackSchema.parse(feedbackBody(note, images[2]));
+    expect(body).toEqual({
+      feedback_id: 's1_fb3',
+      session_id: 's1',
+      image_id: 'left_side__1',
+      angle: 'left_side',
+      kind: 'bad_photo',
+      created_at: '2025-06-01T10:05:00.000Z',
+    });
+    expect(
+      FeedbackSchema.parse(feedbackBody({ ...note, kind: 'result_looks_wrong', image_id: null }, undefined)),
+    ).not.toHaveProperty('image_id');
+  });
+});
