@@ -11,7 +11,7 @@ export const OUT_DIR = join(ROOT, 'test/.out/dist');
 const VITE = join(ROOT, 'node_modules/vite/bin/vite.js');
 
 /** The environment without vitest's NODE_ENV=test, which would make `vite build` a development build. */
-function buildEnv(): NodeJS.ProcessEnv {
+export function buildEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.NODE_ENV;
   delete env.VITEST;
@@ -28,7 +28,7 @@ export async function buildApp(): Promise<void> {
 }
 
 /** A free TCP port on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

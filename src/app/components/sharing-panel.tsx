@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { routeHref } from '../state/router.ts';
 import { syncEngine, useSessionSyncRows, useSyncSettings, useSyncStatus } from '../state/sync.ts';
 import type { Consent, Enrolment, Withdrawal } from '../sync/state.ts';
-import { HOW_TO_WITHDRAW, scopeLabel } from '../text/consent.ts';
+import { WITHDRAW_EFFECT, scopeLabel } from '../text/consent.ts';
 import { formatDateTime } from '../text/format.ts';
 import { deletedCounts, engineStatusText } from '../text/sync.ts';
 import { Notice } from './notice.tsx';
@@ -119,7 +119,7 @@ function Sharing(props: { consent: Consent; enrolment: Enrolment | null }) {
           </button>
         ) : null}
       </div>
-      <p class="muted">{HOW_TO_WITHDRAW}</p>
+      <p class="muted">{WITHDRAW_EFFECT}</p>
       <WithdrawButton />
     </>
   );

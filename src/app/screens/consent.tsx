@@ -18,8 +18,10 @@ function ScopeChoices(props: { chosen: ConsentScope[]; onChange: (scopes: Consen
           <input
             type="checkbox"
             checked={s.required || props.chosen.includes(s.scope)}
-            disabled={s.required}
+            // Not `disabled`: a greyed box reads as "not shared"; this one is always shared, so it stays ticked.
+            aria-disabled={s.required}
             data-testid={`scope-${s.scope}`}
+            onClick={(e) => s.required && e.preventDefault()}
             onChange={(e) =>
               props.onChange(
                 e.currentTarget.checked
@@ -30,7 +32,7 @@ function ScopeChoices(props: { chosen: ConsentScope[]; onChange: (scopes: Consen
           />
           <span>
             <strong>{s.label}</strong>
-            {s.required && <span class="muted"> (needed to share anything)</span>}
+            {s.required && <span class="muted"> (always, when sharing)</span>}
             <br />
             <span class="muted">{s.detail}</span>
           </span>

@@ -233,10 +233,8 @@ export function ResultsScreen(props: { sessionId: string }) {
   return (
     <main data-testid="results" data-session-id={r.session.id}>
       <h1>Results</h1>
-      <div class="spread">
-        <p class="muted">{formatDateTime(r.session.created_at)}</p>
-        <SyncState row={syncRow} localText="Kept on this phone only" />
-      </div>
+      <p class="muted">{formatDateTime(r.session.created_at)}</p>
+      <SyncState row={syncRow} localText="Kept on this phone only" />
       <Headline result={r} />
       <p class="muted">
         BCD measures how much your photos changed compared with your own earlier sessions. It cannot say why

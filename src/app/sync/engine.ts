@@ -199,6 +199,8 @@ export class SyncEngine {
     do {
       this.again = false;
       const signal = this.controller.signal;
+      // Stopped (withdrawal, new consent): the caller starts afresh once it has changed what to send.
+      if (signal.aborted) return;
       try {
         await this.exclusive(() => this.pass(signal));
       } catch (error) {
@@ -269,7 +271,17 @@ export class SyncEngine {
       await client.putConsent({ version: consent.version, scopes: consent.scopes });
       await markConsentRecorded(consent, enrolment.participant_id);
     }
-    await this.drain(client, consent.scopes, signal);
+    const refused = await this.drain(client, consent.scopes, signal);
+    if (refused > 0) {
+      // Tried again later, in case the refusal was the server's passing state; the sessions say why meanwhile.
+      const sessions = refused === 1 ? 'one session' : `${refused} sessions`;
+      this.backOff({
+        action: 'refused',
+        reason: `the server refused part of ${sessions}`,
+        retryAfterMs: null,
+      });
+      return;
+    }
     this.failures = 0;
     this.setStatus({ state: 'idle' });
   }
@@ -292,17 +304,20 @@ export class SyncEngine {
     return enrolment;
   }
 
-  /** Sends the outbox in order. A refused item holds its session back for this pass; other sessions go on. */
+  /**
+   * Sends the outbox in order. A refused item holds its session back for this pass; other sessions go on.
+   * @returns how many sessions were held back.
+   */
   private async drain(
     client: SyncClient,
     scopes: readonly ConsentScope[],
     signal: AbortSignal,
-  ): Promise<void> {
+  ): Promise<number> {
     const heldBack = new Set<string>();
     for (;;) {
       const items = await pendingItems();
       const item = nextItem(items, heldBack);
-      if (!item) return;
+      if (!item) return heldBack.size;
       this.setStatus({ state: 'syncing', remaining: items.length });
       try {
         await sendItem(client, item, scopes, this.options.encode);

@@ -13,7 +13,6 @@ import {
   ImageUploadResponseSchema,
   LogUploadSchema,
   SYNC_CONTRACT_VERSION,
-  SessionStatusSchema,
   SessionUploadResponseSchema,
   SessionUploadSchema,
   WithdrawalResponseSchema,
@@ -24,7 +23,6 @@ import {
   type FeedbackBody,
   type ImageUploadResponse,
   type LogUpload,
-  type SessionStatus,
   type SessionUpload,
   type SessionUploadResponse,
   type WithdrawalResponse,
@@ -119,11 +117,6 @@ export class SyncClient {
       SessionUploadResponseSchema,
       checked(SessionUploadSchema, body, 'session'),
     );
-  }
-
-  /** `GET /api/sessions/:id/status`. @throws SyncHttpError, SyncNetworkError. */
-  sessionStatus(sessionId: string): Promise<SessionStatus> {
-    return this.json('GET', API_PATHS.sessionStatus(sessionId), SessionStatusSchema);
   }
 
   /**

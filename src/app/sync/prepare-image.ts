@@ -38,6 +38,8 @@ const readOrientation: OrientationReader = async (bytes) =>
  * Turns a stored photo into the bytes that may leave the device: upright, with every metadata block (EXIF, GPS,
  * XMP, IPTC, comments, text chunks, trailing data) removed, and their sha256 for the idempotent upload.
  * @param encode the re-encoder for photos that must be turned or converted (see `preparationPlan`).
+ * @param orientationOf reads the EXIF orientation (the analysis core's exifr reader by default).
+ * @returns the upload: bytes, their lower-case hex sha256, content type, and whether they were stripped or re-encoded.
  * @throws Error when the result still carried metadata (it is then never sent) or the photo cannot be decoded.
  */
 export async function prepareImage(

@@ -67,6 +67,11 @@ export const HOW_TO_WITHDRAW =
   'photos, vectors, logs and notes) and tells you how much it deleted; nothing more is sent. Your sessions stay ' +
   'on this phone.';
 
+/** What withdrawing does, as Settings says it beside the button. */
+export const WITHDRAW_EFFECT =
+  'Withdrawing stops sharing at once. The server then deletes everything this phone shared and tells you how ' +
+  'much it deleted. Your sessions stay on this phone.';
+
 /** The label of a scope. */
 export function scopeLabel(scope: ConsentScope): string {
   return SCOPE_TEXTS.find((s) => s.scope === scope)?.label ?? scope;

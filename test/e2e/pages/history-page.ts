@@ -1,5 +1,11 @@
 import { AppPage } from './app-page.ts';
 
+/** A session's sync state as shown: its kind (`data-sync`) and words. */
+export interface ShownSyncState {
+  kind: string;
+  text: string;
+}
+
 /** The History screen. */
 export class HistoryPage extends AppPage {
   async open(): Promise<void> {
@@ -30,5 +36,22 @@ export class HistoryPage extends AppPage {
   /** The storage-used line. */
   async storageText(): Promise<string> {
     return this.page.getByTestId('storage-used').innerText();
+  }
+
+  /** Sync states by session id (sessions that show none are left out). */
+  async syncStates(): Promise<Record<string, ShownSyncState>> {
+    return this.page.getByTestId('session-item').evaluateAll((items) =>
+      Object.fromEntries(
+        items.flatMap((item) => {
+          const state = item.querySelector('[data-testid="sync-state"]');
+          if (!state) return [];
+          const shown = {
+            kind: state.getAttribute('data-sync') ?? '',
+            text: (state as HTMLElement).innerText,
+          };
+          return [[item.getAttribute('data-session-id') ?? '', shown]];
+        }),
+      ),
+    );
   }
 }

@@ -77,4 +77,15 @@ export class ResultsPage extends AppPage {
     await section.getByTestId('flag-photo').first().click();
     await section.getByTestId('flag-photo-done').first().waitFor();
   }
+
+  /**
+   * Waits until the screen shows the sync state `kind` (`local`, `waiting`, `synced`, `paused`); returns its words.
+   */
+  async waitSyncState(kind: string, timeout = 180_000): Promise<string> {
+    const state = this.page.locator(
+      `[data-testid="results"] [data-testid="sync-state"][data-sync="${kind}"]`,
+    );
+    await state.waitFor({ timeout });
+    return state.innerText();
+  }
 }

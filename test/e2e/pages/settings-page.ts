@@ -1,5 +1,14 @@
 import { AppPage } from './app-page.ts';
 
+/** What the sharing section says about sync. */
+export interface SharingFigures {
+  sharing: string;
+  synced: number;
+  queued: number;
+  engine: string;
+  participant: string;
+}
+
 /** The Settings screen. */
 export class SettingsPage extends AppPage {
   async open(): Promise<void> {
@@ -55,5 +64,43 @@ export class SettingsPage extends AppPage {
     const status = this.page.getByTestId('reanalyse-status');
     await status.waitFor({ timeout: 300_000 });
     return status.locator('div').first().innerText();
+  }
+
+  /** The sharing section's state (consent given: sync counts, engine state, participant). */
+  async sharing(): Promise<SharingFigures> {
+    const counts = this.page.getByTestId('sync-counts');
+    return {
+      sharing: await this.page.getByTestId('sharing-state').innerText(),
+      synced: Number(await counts.getAttribute('data-synced')),
+      queued: Number(await counts.getAttribute('data-queued')),
+      engine: (await this.page.getByTestId('sync-engine').getAttribute('data-state')) ?? '',
+      participant: (await this.page.getByTestId('participant').getAttribute('data-participant')) ?? '',
+    };
+  }
+
+  /** Waits until `synced` sessions are synced and the engine is idle. */
+  async waitSynced(synced: number, timeout = 180_000): Promise<void> {
+    await this.page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="sync-counts"]')?.getAttribute('data-synced') === String(n) &&
+        document.querySelector('[data-testid="sync-engine"]')?.getAttribute('data-state') === 'idle',
+      synced,
+      { timeout },
+    );
+  }
+
+  /** Opens the consent screen from Settings. */
+  async openConsent(): Promise<void> {
+    await this.page.getByTestId('open-consent').click();
+    await this.page.getByTestId('consent-agree').waitFor();
+  }
+
+  /** Withdraws (with its confirmation) and returns the counts the server deleted, as shown. */
+  async withdraw(): Promise<Record<string, number>> {
+    await this.page.getByTestId('withdraw').click();
+    await this.page.getByTestId('confirm-withdraw').click();
+    const counts = this.page.getByTestId('withdrawal-counts');
+    await counts.waitFor({ timeout: 60_000 });
+    return JSON.parse((await counts.getAttribute('data-counts')) ?? '{}') as Record<string, number>;
   }
 }
