@@ -48,17 +48,11 @@ export function ReanalysePanel() {
         </p>
       )}
       {progress !== undefined ? (
-        <>
-          <ProgressBar fraction={progress} label="Analysing stored photos again" />
-          <button
-            type="button"
-            class="quiet wide"
-            style={{ marginTop: '0.6rem' }}
-            onClick={() => abort.current?.abort()}
-          >
-            Cancel
-          </button>
-        </>
+        <ProgressBar
+          fraction={progress}
+          label="Analysing stored photos again"
+          onCancel={() => abort.current?.abort()}
+        />
       ) : (
         count > 0 && (
           <button type="button" class="primary" data-testid="reanalyse-start" onClick={() => void run()}>

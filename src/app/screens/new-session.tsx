@@ -90,15 +90,11 @@ export function NewSessionScreen() {
         {progress ? (
           <>
             <p data-testid="analyse-progress">{progressText(progress)}</p>
-            <ProgressBar fraction={progress.fraction} label="Analysis progress" />
-            <button
-              type="button"
-              class="quiet wide"
-              style={{ marginTop: '0.6rem' }}
-              onClick={() => abort.current?.abort()}
-            >
-              Cancel
-            </button>
+            <ProgressBar
+              fraction={progress.fraction}
+              label="Analysis progress"
+              onCancel={() => abort.current?.abort()}
+            />
           </>
         ) : (
           <>
