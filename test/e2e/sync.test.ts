@@ -74,6 +74,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
   let crashAtUpload: number | null = null;
   const sessionIds: string[] = [];
   let participant = '';
+  let consentVersion = '';
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'bcd-sync-e2e-'));
@@ -167,7 +168,8 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
       expect(text).toContain(words);
     }
     expect(text).not.toMatch(/\b(risk\w*|abnormal\w*|suspicious\w*|concerning|diagnos\w*)\b/i);
-    expect(await consent.version()).toMatch(/^\d{4}-\d{2}-v\d+$/);
+    consentVersion = await consent.version();
+    expect(consentVersion).toMatch(/^\d{4}-\d{2}-v\d+$/);
     await consent.screenshot('sync-02-consent');
     await consent.agree(CONSENT_SCOPES);
     await settings.waitSynced(1);
@@ -248,7 +250,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     });
     expect(rows.sessions).toEqual([...sessionIds].sort());
     expect(rows.consents).toEqual([
-      { participant_id: participant, consent_version: expect.any(String), scopes: [...CONSENT_SCOPES] },
+      { participant_id: participant, consent_version: consentVersion, scopes: [...CONSENT_SCOPES] },
     ]);
     expect(rows.files).toHaveLength(photoCount);
 
@@ -321,7 +323,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     const metadata = await lines('metadata.jsonl');
     expect(metadata).toHaveLength(photoCount);
     for (const line of metadata) {
-      expect(line).toMatchObject({ participant_id: participant, consent_version: expect.any(String) });
+      expect(line).toMatchObject({ participant_id: participant, consent_version: consentVersion });
       expect(sessionIds).toContain(line.session_id);
     }
     expect(await lines('vectors.jsonl')).toHaveLength(VECTORS);

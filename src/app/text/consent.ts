@@ -5,7 +5,7 @@ import type { ConsentScope } from '../../sync/contract.ts';
  * the words (what is shared, with whom, how to withdraw, a scope's description) needs a new version, so the
  * research team knows which text a participant agreed to.
  */
-export const CONSENT_VERSION = '2025-06-v1';
+export const CONSENT_VERSION = '2026-11-v1';
 
 /** One thing a person may choose to share, in plain words. */
 export interface ScopeText {
