@@ -230,8 +230,14 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     const settings = new SettingsPage(page);
     await settings.open();
     await settings.waitSynced(3);
+    // The consent screen again, as a person who shares sees it to change their choice.
+    await page.getByTestId('change-consent').click();
+    await page.getByTestId('consent-current').waitFor();
+    await new ConsentPage(page).screenshot('sync-07-consent-change');
+    await page.getByTestId('consent-not-now').click();
+    await settings.waitSynced(3);
     await history.open();
-    await history.screenshot('sync-07-history-synced');
+    await history.screenshot('sync-08-history-synced');
   });
 
   it('holds every row and vector once, and images that are upright and free of metadata', async () => {
@@ -350,7 +356,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     expect(await page.getByTestId('sharing-state').innerText()).toBe(
       'Not sharing: nothing leaves this phone.',
     );
-    await settings.screenshot('sync-08-settings-withdrawn');
+    await settings.screenshot('sync-09-settings-withdrawn');
     const results = new ResultsPage(page);
     await results.open(sessionIds[0] as string);
     expect(await results.waitSyncState('local')).toBe('Kept on this phone only');

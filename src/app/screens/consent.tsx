@@ -71,8 +71,8 @@ function ConsentForm(props: { current: Consent | null }) {
     <>
       {current && (
         <Notice testId="consent-current">
-          You agreed on {formatDateTime(current.given_at)} to the text of version {current.version}. Change
-          your choices below, or withdraw in Settings.
+          You agreed on {formatDateTime(current.given_at)} to the text of version {current.version}. Unticking
+          something stops sending it from now on; what was already sent stays until you withdraw in Settings.
         </Notice>
       )}
       <section class="card">
