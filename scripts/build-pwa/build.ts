@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { tryPidLock } from '../../src/node/pid-lock.ts';
 import { isBuildFresh } from './freshness.ts';
 
 const LOCK_WAIT_MS = 15 * 60 * 1000;
@@ -14,15 +15,6 @@ function buildEnv(): NodeJS.ProcessEnv {
   delete env.NODE_ENV;
   delete env.VITEST;
   return env;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Lock and staging folder live in node_modules/.cache, which every tool (git, lint, format) already skips. */
@@ -41,18 +33,10 @@ async function lockOutDir(root: string, outDir: string): Promise<() => Promise<v
   const file = path.join(workDir(root), `${key}.lock`);
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (;;) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (!(Number.isInteger(holder) && holder > 0 && isAlive(holder))) {
-      await rm(file, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) throw new Error(`${file} has been held by process ${holder} for too long`);
+    const lock = await tryPidLock(file);
+    if ('release' in lock) return lock.release;
+    if (Date.now() > deadline)
+      throw new Error(`${file} has been held by process ${lock.holder} for too long`);
     await new Promise((resolve) => setTimeout(resolve, LOCK_POLL_MS));
   }
 }

@@ -1,19 +1,10 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { tryPidLock } from '../../src/node/pid-lock.ts';
 
 /** The embedded store is held by another live process. */
 export class StoreInUseError extends Error {
   override readonly name = 'StoreInUseError';
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**
@@ -24,21 +15,11 @@ function isAlive(pid: number): boolean {
  */
 export async function lockDataDir(dir: string): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true });
-  const file = path.join(dir, 'store.lock');
-  for (;;) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
-      throw new StoreInUseError(`The embedded store ${dir} is in use by process ${holder}; stop it first`);
-    }
-    if (holder === process.pid) {
-      throw new StoreInUseError(`The embedded store ${dir} is already open in this process`);
-    }
-    await rm(file, { force: true });
-  }
+  const lock = await tryPidLock(path.join(dir, 'store.lock'));
+  if ('release' in lock) return lock.release;
+  throw new StoreInUseError(
+    lock.holder === process.pid
+      ? `The embedded store ${dir} is already open in this process`
+      : `The embedded store ${dir} is in use by process ${lock.holder}; stop it first`,
+  );
 }
