@@ -2,19 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { loadConfig } from '../../server/config.ts';
 import { openDataStore } from '../../server/store.ts';
-
-/** The sync server's tables, as migrations/ creates them. */
-export const SERVER_TABLES = [
-  'participants',
-  'consents',
-  'sessions',
-  'images',
-  'session_analysis',
-  'angle_analysis',
-  'embeddings',
-  'analysis_logs',
-  'feedback',
-] as const;
+import { SERVER_TABLES } from '../support/server-tables.ts';
 
 /** An image row as stored. */
 export interface StoredImageRow {

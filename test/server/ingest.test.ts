@@ -20,18 +20,7 @@ import {
   sha256,
   unitVector,
 } from './helpers.ts';
-
-const TABLES = [
-  'sessions',
-  'images',
-  'session_analysis',
-  'angle_analysis',
-  'embeddings',
-  'analysis_logs',
-  'feedback',
-  'consents',
-  'participants',
-] as const;
+import { SERVER_TABLES } from '../support/server-tables.ts';
 
 /** Rows, vectors and images as stored, against the real embedded database and image folder. */
 describe('sync server ingest (embedded store)', () => {
@@ -40,7 +29,7 @@ describe('sync server ingest (embedded store)', () => {
 
   const countRows = async (participantId: string) => {
     const counts: Record<string, number> = {};
-    for (const table of TABLES) {
+    for (const table of SERVER_TABLES) {
       const column = table === 'participants' ? 'id' : 'participant_id';
       const [row] = await harness.store.database.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`,
