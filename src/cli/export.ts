@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
-import { loadConfig } from '../../server/config.ts';
-import { openDataStore } from '../../server/store.ts';
-import { exportDataset } from './export-dataset.ts';
 
 /**
  * Registers `bcd export --out <dir> [--data-dir <dir>]` on the CLI: exports the consented research dataset
@@ -18,6 +15,12 @@ export function registerExportCommand(program: Command): Command {
     .requiredOption('--out <dir>', 'output folder (re-run into the same folder to resume or refresh)')
     .option('--data-dir <dir>', 'embedded store to read (default: $BCD_DATA_DIR or ./data)')
     .action(async (options: { out: string; dataDir?: string }) => {
+      // Loaded here, not at start-up: `bcd analyze` should not pay for PGlite and the server's modules.
+      const [{ loadConfig }, { openDataStore }, { exportDataset }] = await Promise.all([
+        import('../../server/config.ts'),
+        import('../../server/store.ts'),
+        import('./export-dataset.ts'),
+      ]);
       const config = loadConfig({
         ...process.env,
         ...(options.dataDir ? { BCD_DATA_DIR: options.dataDir } : {}),

@@ -1,7 +1,5 @@
 import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { analyzeHistory, anythingAnalysed, compareSessionDirs } from './analyze-history.ts';
-import { createNodeEngine } from './engine.ts';
 import { registerExportCommand } from './export.ts';
 import { formatAnalyzeReport, formatCompareReport } from './format-table.ts';
 import { readHistoryDir, readSessionDir } from './history-dir.ts';
@@ -10,6 +8,15 @@ function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive whole number');
   return n;
+}
+
+/**
+ * The analysis stack (OpenCV.js, WASM codecs, onnxruntime), loaded by the commands that need it rather than at
+ * start-up, so `bcd export` and `bcd --help` start without it.
+ */
+async function analysisStack() {
+  const [history, engine] = await Promise.all([import('./analyze-history.ts'), import('./engine.ts')]);
+  return { ...history, ...engine };
 }
 
 const program = new Command('bcd').description(
@@ -25,6 +32,7 @@ program
   .option('--model <dir>', 'folder with manifest.json and the ONNX model (default: the built-in model)')
   .action(async (dir: string, opts: { json?: boolean; window?: number; model?: string }) => {
     const sessions = await readHistoryDir(resolve(dir));
+    const { analyzeHistory, anythingAnalysed, createNodeEngine } = await analysisStack();
     const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
     try {
       const report = await analyzeHistory(engine, sessions, {
@@ -53,6 +61,7 @@ program
       readSessionDir(resolve(a), basename(resolve(a))),
       readSessionDir(resolve(b), basename(resolve(b))),
     ]);
+    const { compareSessionDirs, createNodeEngine } = await analysisStack();
     const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
     try {
       const report = await compareSessionDirs(engine, da, db);
