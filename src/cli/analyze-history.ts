@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
 import { ImageInputError } from '../core/image/errors.ts';
-import { analyzeSession, compareSessions, toHistorySession } from '../core/scoring/index.ts';
-import type { HistorySession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
+import { compareSessions, scoreHistory } from '../core/scoring/index.ts';
+import type { DatedSession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
 import type { EmbeddedImage, NodeEngine } from './engine.ts';
 import type { SessionDir, SessionFile } from './history-dir.ts';
 import type { AngleReport, AnalyzeReport, CompareReport, ImageReport, SessionReport } from './report.ts';
@@ -73,6 +73,7 @@ function scoringSession(sessionId: string, modelId: string, results: readonly Fi
             angle: r.file.angle,
             embedding: r.image.embedding,
             quality: r.image.quality,
+            change: r.image.change,
           },
         ]
       : [],
@@ -92,6 +93,11 @@ function sessionReport(
       angle,
       change_score: scored?.change_score ?? null,
       variation_level: scored?.variation_level ?? null,
+      change_method: scored?.change_method ?? null,
+      change_map: scored?.change_map ?? null,
+      changed_area_fraction: scored?.changed_area_fraction ?? null,
+      registration: scored?.registration ?? null,
+      noise_floor: scored?.noise_floor ?? null,
       angle_quality_score: scored?.angle_quality_score ?? null,
       baseline_sessions: scored?.baseline_sessions ?? 0,
       images: results.filter((r) => r.file.angle === angle).map((r) => r.report),
@@ -117,34 +123,33 @@ function sessionReport(
 }
 
 /**
- * Analyses every session of a history in order, each against the baseline of the earlier ones (SPEC "Scores").
- * @param onSession called after each session, e.g. for progress.
+ * Analyses every session of a history, each against the baseline of the earlier ones (SPEC "Scores"), through the
+ * core's `scoreHistory`; sessions are taken in folder-name order (`taken_at` = the folder name).
+ * @param onSession called after each session's photos are analysed, e.g. for progress.
  */
 export async function analyzeHistory(
   engine: NodeEngine,
   sessions: readonly SessionDir[],
   options: { baselineWindow: number | null; onSession?: (done: number, total: number) => void },
 ): Promise<AnalyzeReport> {
-  const history: HistorySession[] = [];
-  const reports: SessionReport[] = [];
+  const results: FileResult[][] = [];
   for (const dir of sessions) {
-    const results = await analyseDir(engine, dir);
-    const session = scoringSession(dir.session_id, engine.manifest.id, results);
-    const analysis =
-      session.images.length > 0
-        ? analyzeSession(session, history, {
-            expectedAngles: DEFAULT_ANGLES,
-            baselineWindow: options.baselineWindow,
-          })
-        : null;
-    if (analysis) history.push(toHistorySession(session, analysis));
-    reports.push(sessionReport(dir, results, analysis));
-    options.onSession?.(reports.length, sessions.length);
+    results.push(await analyseDir(engine, dir));
+    options.onSession?.(results.length, sessions.length);
   }
+  const scorable: DatedSession[] = sessions.flatMap((dir, i) => {
+    const session = scoringSession(dir.session_id, engine.manifest.id, results[i] ?? []);
+    return session.images.length > 0 ? [{ ...session, taken_at: dir.session_id }] : [];
+  });
+  const scored = scoreHistory(engine.cv, scorable, {
+    expectedAngles: DEFAULT_ANGLES,
+    baselineWindow: options.baselineWindow,
+  });
+  const byId = new Map(scored.analyses.map((a) => [a.session_id, a]));
   return {
     analysis_version: ANALYSIS_VERSION,
     model: { id: engine.manifest.id, dims: engine.manifest.output.dims },
-    sessions: reports,
+    sessions: sessions.map((dir, i) => sessionReport(dir, results[i] ?? [], byId.get(dir.session_id) ?? null)),
   };
 }
 

@@ -1,4 +1,5 @@
 import { loadOpenCv } from '../core/cv.ts';
+import type { OpenCv } from '../core/cv.ts';
 import { prepareImage } from '../core/pipeline/prepare-image.ts';
 import type { PreparedImage } from '../core/pipeline/prepare-image.ts';
 import { l2Normalize } from '../core/scoring/index.ts';
@@ -17,6 +18,8 @@ export interface EmbeddedImage extends PreparedImage {
 
 /** The whole per-image analysis in Node: the shared pipeline, then the model in onnxruntime-node. */
 export interface NodeEngine {
+  /** The OpenCV.js runtime the pipeline and the change engine run on. */
+  readonly cv: OpenCv;
   readonly manifest: ModelManifest;
   readonly backend: Embedder['backend'];
   /** @throws ImageInputError for a refused file. */
@@ -52,6 +55,7 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
           options.threads === undefined ? {} : { intraOpNumThreads: options.threads },
         );
   return {
+    cv,
     manifest: model.manifest,
     backend: embedder.backend,
     async analyseImage(bytes) {

@@ -1,5 +1,6 @@
 import type { QualityFlag } from '../core/quality/index.ts';
 import type {
+  AngleAnalysis,
   BaselineUsed,
   ComparisonLayer,
   ImageQualitySummary,
@@ -26,6 +27,11 @@ export interface AngleReport {
   /** Null when none of the angle's files could be analysed. */
   readonly change_score: number | null;
   readonly variation_level: VariationLevel | null;
+  readonly change_method: AngleAnalysis['change_method'];
+  readonly change_map: AngleAnalysis['change_map'];
+  readonly changed_area_fraction: number | null;
+  readonly registration: AngleAnalysis['registration'];
+  readonly noise_floor: AngleAnalysis['noise_floor'];
   readonly angle_quality_score: number | null;
   readonly baseline_sessions: number;
   readonly images: readonly ImageReport[];

@@ -1,4 +1,7 @@
 import type { ModelManifest } from '../../model/manifest.ts';
+import type { ImageChange } from '../change/angle-change.ts';
+import { syntheticNoiseSamples } from '../change/noise-floor.ts';
+import { makeChangeRaster } from '../change/raster.ts';
 import type { OpenCv } from '../cv.ts';
 import type { RgbaImage } from '../image/raster.ts';
 import { preprocessForModel } from '../preprocess/index.ts';
@@ -11,6 +14,8 @@ export interface PrepareTimings {
   readonly decode_ms: number;
   readonly quality_ms: number;
   readonly preprocess_ms: number;
+  /** Change raster and its synthetic noise samples (the change engine's per-photo work). */
+  readonly change_ms: number;
 }
 
 /** One image, decoded, measured and ready for the embedding model. */
@@ -20,6 +25,8 @@ export interface PreparedImage {
   readonly height: number;
   readonly quality: ImageQuality;
   readonly model_input: PreprocessedImage;
+  /** What the change engine keeps of the photo (SPEC "Change engine"). */
+  readonly change: ImageChange;
   readonly timings: PrepareTimings;
 }
 
@@ -43,7 +50,8 @@ export async function checkImageQuality(
 
 /**
  * The per-image pipeline shared by the browser's preprocess worker, the CLI and the benchmarks:
- * decode (sniff, header limits, WASM codec, EXIF orientation) → quality figures → model input tensor.
+ * decode (sniff, header limits, WASM codec, EXIF orientation) → quality figures → model input tensor → the change
+ * engine's raster and synthetic noise samples (computed once here, so a photo is ready to be a reference).
  * The embedding itself runs elsewhere (a separate worker on the device), so it is not part of this step.
  * @throws ImageInputError when the bytes are refused (empty, not an image, truncated, too small, too large…).
  */
@@ -55,11 +63,15 @@ export async function prepareImage(bytes: Uint8Array, deps: PrepareDeps): Promis
   const t2 = performance.now();
   const model_input = preprocessForModel(deps.cv, img, deps.manifest);
   const t3 = performance.now();
+  const raster = makeChangeRaster(deps.cv, img);
+  const change = { raster, noise_samples: syntheticNoiseSamples(deps.cv, raster, raster) };
+  const t4 = performance.now();
   return {
     width: img.width,
     height: img.height,
     quality,
     model_input,
-    timings: { decode_ms: t1 - t0, quality_ms: t2 - t1, preprocess_ms: t3 - t2 },
+    change,
+    timings: { decode_ms: t1 - t0, quality_ms: t2 - t1, preprocess_ms: t3 - t2, change_ms: t4 - t3 },
   };
 }

@@ -1,3 +1,12 @@
+import type {
+  AngleRegistration,
+  ChangeMap,
+  ImageChange,
+  NoiseFloorInfo,
+  ReferenceComparison,
+} from '../change/angle-change.ts';
+
+export type { AngleRegistration, ChangeMap, ImageChange, NoiseFloorInfo, ReferenceComparison };
 import type { VariationLevel } from './levels.ts';
 import type { Vector } from './vectors.ts';
 
@@ -18,6 +27,11 @@ export interface ScoredImage {
   readonly angle: string;
   readonly embedding: Vector;
   readonly quality: ImageQualityFigures;
+  /**
+   * The change engine's copy of the photo and its synthetic noise samples. Absent for photos stored before the
+   * change engine (`bcd-2.0.0`); their angles are scored by embedding until they are analysed again.
+   */
+  readonly change?: ImageChange;
 }
 
 /** A session as scoring sees it. `images` holds only images that decoded and embedded. */
@@ -32,6 +46,17 @@ export interface ScoringSession {
 export interface HistorySession extends ScoringSession {
   /** The earlier session's `angle_aware_score` (null when it had no baseline of its own). */
   readonly angle_aware_score: number | null;
+  /**
+   * Per angle, the raw local-change scores (ΔE*) this session got against its own references: the real noise
+   * samples later sessions calibrate against. Empty for the first session.
+   */
+  readonly local_change_samples: Readonly<Record<string, readonly number[]>>;
+}
+
+/** A session with the time it was photographed, as `scoreHistory` takes it. */
+export interface DatedSession extends ScoringSession {
+  /** ISO 8601 date-time, or any string that sorts in the order the sessions were taken (the CLI: folder names). */
+  readonly taken_at: string;
 }
 
 export interface AnalysisOptions {
@@ -56,13 +81,32 @@ export interface ImageQualitySummary {
   readonly flag_counts: Readonly<Record<string, number>>;
 }
 
-export type ComparisonLayer = 'angle_embedding' | 'session_embedding';
+export type ComparisonLayer = 'angle_embedding' | 'session_embedding' | 'registered_local_change';
+
+/** What an angle's `change_score` was measured with. */
+export type ChangeMethod = 'registered_local_change' | 'angle_embedding';
 
 export interface AngleAnalysis {
   readonly angle: string;
   readonly image_count: number;
-  /** Cosine distance to this angle's baseline, [0, 1]; 0 when the angle has no baseline yet. */
+  /**
+   * [0, 1]; 0 when the angle has no baseline yet. From `bcd-2.0.0` the calibrated registered local change (SPEC
+   * "Change engine"); the cosine distance to the angle's baseline embedding when the photo aligned with no reference
+   * or has no change raster (`change_method` says which).
+   */
   readonly change_score: number;
+  /** null for an angle with no baseline yet (its score is 0). */
+  readonly change_method: ChangeMethod | null;
+  /** Per-cell calibrated change against the latest reference (uint8 grid); null without a registered reference. */
+  readonly change_map: ChangeMap | null;
+  /** Share of the overlap whose cells reach the noise floor, [0, 1]; 0 without a registered reference. */
+  readonly changed_area_fraction: number;
+  /** The registration to the latest reference; null for an angle with no reference yet. */
+  readonly registration: AngleRegistration | null;
+  /** The personal noise floor the score was calibrated with; null when the photo has no change raster. */
+  readonly noise_floor: NoiseFloorInfo | null;
+  /** Raw local change against each reference compared (first session, then the recent ones). */
+  readonly references: readonly ReferenceComparison[];
   readonly variation_level: VariationLevel;
   /** Earlier sessions that photographed this angle and so form its baseline. */
   readonly baseline_sessions: number;
@@ -79,8 +123,8 @@ export interface SessionAnalysis {
   readonly overall_score: number;
   /** Level of `overall_score`. */
   readonly variation_level: VariationLevel;
-  /** "Angle change": mean per-angle change over angles present in both; null without a shared angle. */
-  readonly angle_aware_score: number | null;
+  /** "Angle change": mean per-angle change over angles present in both; 0 without a shared angle (seed phase 3). */
+  readonly angle_aware_score: number;
   readonly session_quality_score: number;
   readonly analysis_confidence_score: number;
   readonly image_quality_summary: ImageQualitySummary;

@@ -1,0 +1,171 @@
+import type { OpenCv } from '../cv.ts';
+import { calibratedScore, noiseFloor } from './calibration.ts';
+import { comparePair } from './compare-pair.ts';
+import type { PairComparison } from './compare-pair.ts';
+import type { CellMap } from './grid.ts';
+import type { ChangeRaster } from './raster.ts';
+import type { Registration } from './registration.ts';
+
+/** What the change engine keeps of each photo: its change raster and its synthetic noise samples (ΔE*). */
+export interface ImageChange {
+  readonly raster: ChangeRaster;
+  readonly noise_samples: readonly number[];
+}
+
+/** An earlier session's photo of the angle, as a reference. */
+export interface ReferencePhoto {
+  readonly session_id: string;
+  readonly change: ImageChange;
+}
+
+/** The change map as results carry it: `rows × cols` cells, row-major, uint8. */
+export interface ChangeMap {
+  readonly rows: number;
+  readonly cols: number;
+  /** Calibrated cell score × 254, rounded (0 = none, 254 = the top of Strong Variation); 255 = outside the overlap. */
+  readonly cells: readonly number[];
+}
+
+/** The code of a cell that lies outside the overlap of the photo and its reference. */
+export const CELL_OUTSIDE = 255;
+
+/** How one photo was registered for an angle's result, with the hint a person sees when it failed. */
+export interface AngleRegistration extends Registration {
+  /** The reference session the photo was registered to (the most recent one that has the angle). */
+  readonly reference_session_id: string;
+  /** A plain-language retake hint when the photo could not be aligned; null otherwise. */
+  readonly hint: string | null;
+}
+
+/** Where a noise floor came from (SPEC: `noise_floor`). */
+export interface NoiseFloorInfo {
+  /** Synthetic samples (augmented pairs of the reference photos). */
+  readonly synthetic: number;
+  /** Real samples (earlier sessions of this angle compared with their references). */
+  readonly real: number;
+  /** The floor: the person's 95th noise percentile for this angle, ΔE*. */
+  readonly delta_e: number;
+}
+
+/** One reference comparison of an angle's photo. */
+export interface ReferenceComparison {
+  readonly session_id: string;
+  /** Largest cell's mean ΔE*; null when the photo could not be registered to this reference. */
+  readonly raw_delta_e: number | null;
+}
+
+/** The registered local change of one angle (SPEC "Change engine"). */
+export interface AngleLocalChange {
+  /** Calibrated score in [0, 1]: the angle's `change_score`. */
+  readonly score: number;
+  /** The raw score that was calibrated, ΔE*. */
+  readonly raw_delta_e: number;
+  readonly change_map: ChangeMap;
+  /** Share of the overlap's cells at or over the noise floor, [0, 1]. */
+  readonly changed_area_fraction: number;
+  readonly registration: AngleRegistration;
+  readonly noise_floor: NoiseFloorInfo;
+  readonly references: readonly ReferenceComparison[];
+}
+
+/** An angle whose photo aligned with none of its references: the caller falls back to the embedding score. */
+export interface AngleRegistrationFailure {
+  readonly registration: AngleRegistration;
+  readonly references: readonly ReferenceComparison[];
+}
+
+/** What `angleLocalChange` compares. */
+export interface AngleChangeInput {
+  readonly photo: ImageChange;
+  /** Up to `RECENT_REFERENCES` most recent earlier sessions' photos of the angle, oldest first. */
+  readonly recent: readonly ReferencePhoto[];
+  /** The first session's photo when it is not among `recent` (slow drift shows against it); else null. */
+  readonly first: ReferencePhoto | null;
+  /** Real noise samples: the raw scores of this angle's earlier sessions against their own references, ΔE*. */
+  readonly realSamples: readonly number[];
+}
+
+/** References compared per angle besides the first session (SPEC step 4: the median over the last three). */
+export const RECENT_REFERENCES = 3;
+
+const RETAKE_HINT =
+  'Retake it from the same distance and direction as before, with the outline of the earlier photo lined up.';
+
+/**
+ * Measures an angle's local change against the person's own references (SPEC "Change engine" steps 1–4):
+ * the photo is compared (`comparePair`) with each recent reference and with the first session's; the raw score is
+ * the larger of the median over the recent references and the first one's (so a slow drift is seen too), and is
+ * calibrated against the angle's personal noise floor (`noiseFloor`, from the references' synthetic samples and the
+ * real earlier samples). The change map and the registration are those against the most recent reference that
+ * aligned.
+ * @returns the local change, or a failure when the photo aligned with no reference.
+ * @throws RangeError when `recent` is empty.
+ */
+export function angleLocalChange(cv: OpenCv, input: AngleChangeInput): AngleLocalChange | AngleRegistrationFailure {
+  if (input.recent.length === 0) throw new RangeError('angleLocalChange needs at least one reference');
+  const compare = (ref: ReferencePhoto) => ({
+    ref,
+    result: comparePair(cv, { raster: ref.change.raster }, { raster: input.photo.raster }),
+  });
+  const recent = input.recent.map(compare);
+  const first = input.first ? compare(input.first) : null;
+  const all = first ? [first, ...recent] : recent;
+  const references = all.map(({ ref, result }) => ({ session_id: ref.session_id, raw_delta_e: result.raw }));
+  const latest = [...recent].reverse().find((c) => c.result.raw !== null);
+  if (latest === undefined) {
+    const last = recent[recent.length - 1]!;
+    return { registration: angleRegistration(last.ref, last.result), references };
+  }
+  const recentRaws = recent.flatMap((c) => (c.result.raw === null ? [] : [c.result.raw]));
+  const raw = Math.max(median(recentRaws), first?.result.raw ?? -Infinity);
+  const synthetic = all.flatMap(({ ref }) => ref.change.noise_samples);
+  const floor = noiseFloor(synthetic, input.realSamples);
+  const cells = latest.result.cells as CellMap;
+  return {
+    score: calibratedScore(raw, floor),
+    raw_delta_e: raw,
+    change_map: changeMapOf(cells, floor),
+    changed_area_fraction: changedShare(cells, floor),
+    registration: angleRegistration(latest.ref, latest.result),
+    noise_floor: { synthetic: synthetic.length, real: input.realSamples.length, delta_e: floor },
+    references,
+  };
+}
+
+function angleRegistration(ref: ReferencePhoto, result: PairComparison): AngleRegistration {
+  const { method, ecc_correlation, inliers, overlap, failure } = result.registration;
+  return {
+    method,
+    ecc_correlation,
+    inliers,
+    overlap,
+    failure,
+    reference_session_id: ref.session_id,
+    hint: failure === null ? null : `This photo could not be lined up with the earlier one: ${failure}. ${RETAKE_HINT}`,
+  };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function changeMapOf(cells: CellMap, floor: number): ChangeMap {
+  return {
+    rows: cells.rows,
+    cols: cells.cols,
+    cells: Array.from(cells.values, (v) => (Number.isNaN(v) ? CELL_OUTSIDE : Math.round(254 * calibratedScore(v, floor)))),
+  };
+}
+
+function changedShare(cells: CellMap, floor: number): number {
+  let valid = 0;
+  let changed = 0;
+  for (const v of cells.values) {
+    if (Number.isNaN(v)) continue;
+    valid++;
+    if (v >= floor) changed++;
+  }
+  return valid === 0 ? 0 : changed / valid;
+}

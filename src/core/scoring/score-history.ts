@@ -1,0 +1,94 @@
+import { RECENT_REFERENCES, angleLocalChange } from '../change/angle-change.ts';
+import type { AngleLocalChange, AngleRegistrationFailure, ImageChange, ReferencePhoto } from '../change/angle-change.ts';
+import { noiseFloor } from '../change/calibration.ts';
+import type { OpenCv } from '../cv.ts';
+import { analyzeSession, toHistorySession } from './analyze.ts';
+import type { AnalysisOptions, DatedSession, HistorySession, NoiseFloorInfo, ScoredImage, ScoringSession, SessionAnalysis } from './types.ts';
+
+/** The photo of an angle the change engine uses: the best-quality one that has a change raster. */
+function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
+  let best: ScoredImage | null = null;
+  for (const image of images) {
+    if (image.angle !== angle || image.change === undefined) continue;
+    if (best === null || image.quality.image_quality_score > best.quality.image_quality_score) best = image;
+  }
+  return best?.change ?? null;
+}
+
+/**
+ * Analyses one session against the person's history (SPEC "Scores" and "Change engine"): for each angle with a
+ * photo in an earlier session of the same model, the registered local change against the most recent
+ * `RECENT_REFERENCES` such sessions and the first one, calibrated on the angle's noise; then `analyzeSession`.
+ * Angles without a change raster, or whose photo aligns with no reference, are scored by embedding.
+ * @param history earlier sessions, oldest first (as `scoreHistory` builds it, or as stored).
+ * @throws Error as `analyzeSession`.
+ */
+export function scoreSession(
+  cv: OpenCv,
+  session: ScoringSession,
+  history: readonly HistorySession[],
+  options: AnalysisOptions,
+): SessionAnalysis {
+  const sameModel = history.filter((s) => s.model_id === session.model_id && s.images.length > 0);
+  const window = options.baselineWindow === null ? sameModel : sameModel.slice(-options.baselineWindow);
+  const local = new Map<string, AngleLocalChange | AngleRegistrationFailure>();
+  const firstFloors = new Map<string, NoiseFloorInfo>();
+  for (const angle of new Set(session.images.map((i) => i.angle))) {
+    const photo = bestPhoto(session.images, angle);
+    if (photo === null) continue;
+    const earlier = window.flatMap((s): (ReferencePhoto & { samples: readonly number[] })[] => {
+      const change = bestPhoto(s.images, angle);
+      return change ? [{ session_id: s.session_id, change, samples: s.local_change_samples[angle] ?? [] }] : [];
+    });
+    if (earlier.length === 0) {
+      if (photo.noise_samples.length > 0) {
+        firstFloors.set(angle, {
+          synthetic: photo.noise_samples.length,
+          real: 0,
+          delta_e: noiseFloor(photo.noise_samples, []),
+        });
+      }
+      continue;
+    }
+    const recent = earlier.slice(-RECENT_REFERENCES);
+    local.set(
+      angle,
+      angleLocalChange(cv, {
+        photo,
+        recent,
+        first: earlier.length > RECENT_REFERENCES ? earlier[0]! : null,
+        realSamples: earlier.flatMap((e) => e.samples),
+      }),
+    );
+  }
+  return analyzeSession(session, history, options, local, firstFloors);
+}
+
+/**
+ * Scores a whole history in the order it was photographed (`taken_at`, then `session_id`; the input order does
+ * not matter), each session against the ones before it: the one loop behind `bcd analyze` and the app's
+ * re-analysis, so both give the same numbers.
+ * @param onSession called after each session, e.g. for progress.
+ * @returns one analysis per session, in the sorted order, with that order.
+ */
+export function scoreHistory(
+  cv: OpenCv,
+  sessions: readonly DatedSession[],
+  options: AnalysisOptions,
+  onSession?: (done: number, total: number) => void,
+): { sessions: readonly DatedSession[]; analyses: readonly SessionAnalysis[] } {
+  const sorted = [...sessions].sort((a, b) =>
+    a.taken_at === b.taken_at
+      ? a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0
+      : a.taken_at < b.taken_at ? -1 : 1,
+  );
+  const history: HistorySession[] = [];
+  const analyses: SessionAnalysis[] = [];
+  for (const session of sorted) {
+    const analysis = scoreSession(cv, session, history, options);
+    history.push(toHistorySession(session, analysis));
+    analyses.push(analysis);
+    onSession?.(analyses.length, sorted.length);
+  }
+  return { sessions: sorted, analyses };
+}
