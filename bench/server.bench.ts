@@ -56,7 +56,7 @@ function session(imageIds: readonly string[]): SessionUpload {
     images_expected: imageIds.length,
     images: imageIds.map((image_id, i) => ({ image_id, angle: ANGLES[i % ANGLES.length]!, quality })),
     analysis: {
-      analysis_version: 'bcd-1.0.0',
+      analysis_version: 'bcd-2.0.0',
       model_id: 'mobilenet_v2-nsfwjs',
       overall_score: 0.1,
       variation_level: 'mild_variation',

@@ -39,22 +39,36 @@ export async function upsertSessionAnalysis(
   );
 }
 
-/** Inserts or replaces one angle's analysis under the given session analysis (model and version). */
+/**
+ * Inserts or replaces one angle's analysis under the given session analysis (model and version). The change
+ * engine's fields that the body leaves out (analyses before `bcd-2.0.0`) are stored as null: not recorded.
+ */
 export async function upsertAngleAnalysis(
   db: Queryable,
   key: { sessionId: string; participantId: string; modelId: string; analysisVersion: string },
   a: AngleAnalysisBody,
 ): Promise<void> {
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   await db.query(
     `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
-       change_score, variation_level, baseline_sessions, angle_quality_score)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       change_score, variation_level, baseline_sessions, angle_quality_score, change_method, change_map_rows,
+       change_map_cols, change_map_cells, changed_area_fraction, registration, noise_floor, reference_comparisons)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::smallint[], $15, $16::jsonb,
+       $17::jsonb, $18::jsonb)
      ON CONFLICT (session_id, model_id, analysis_version, angle) DO UPDATE SET
        image_count = EXCLUDED.image_count,
        change_score = EXCLUDED.change_score,
        variation_level = EXCLUDED.variation_level,
        baseline_sessions = EXCLUDED.baseline_sessions,
-       angle_quality_score = EXCLUDED.angle_quality_score`,
+       angle_quality_score = EXCLUDED.angle_quality_score,
+       change_method = EXCLUDED.change_method,
+       change_map_rows = EXCLUDED.change_map_rows,
+       change_map_cols = EXCLUDED.change_map_cols,
+       change_map_cells = EXCLUDED.change_map_cells,
+       changed_area_fraction = EXCLUDED.changed_area_fraction,
+       registration = EXCLUDED.registration,
+       noise_floor = EXCLUDED.noise_floor,
+       reference_comparisons = EXCLUDED.reference_comparisons`,
     [
       key.sessionId,
       key.participantId,
@@ -66,6 +80,14 @@ export async function upsertAngleAnalysis(
       a.variation_level,
       a.baseline_sessions,
       a.angle_quality_score,
+      a.change_method ?? null,
+      a.change_map?.rows ?? null,
+      a.change_map?.cols ?? null,
+      a.change_map?.cells ?? null,
+      a.changed_area_fraction ?? null,
+      json(a.registration),
+      json(a.noise_floor),
+      json(a.references),
     ],
   );
 }

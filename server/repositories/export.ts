@@ -1,3 +1,4 @@
+import type { NoiseFloorBody, ReferenceComparisonBody, RegistrationBody } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
 import type { EmbeddingRef } from './embeddings.ts';
 
@@ -49,6 +50,15 @@ export interface ExportImageRow {
   readonly change_score: number | null;
   readonly angle_variation_level: string | null;
   readonly angle_quality_score: number | null;
+  /** The change engine's fields of the angle analysis (SPEC "Change engine"); null when not recorded. */
+  readonly change_method: string | null;
+  readonly change_map_rows: number | null;
+  readonly change_map_cols: number | null;
+  readonly change_map_cells: number[] | null;
+  readonly changed_area_fraction: number | null;
+  readonly registration: RegistrationBody | null;
+  readonly noise_floor: NoiseFloorBody | null;
+  readonly reference_comparisons: ReferenceComparisonBody[] | null;
 }
 
 /**
@@ -70,7 +80,9 @@ export function participantImages(db: Queryable, participantId: string): Promise
             l.model_id, l.analysis_version, l.overall_score, l.variation_level AS session_variation_level,
             l.angle_aware_score, l.session_quality_score, l.analysis_confidence_score,
             (l.baseline_used ->> 'sessions')::int AS baseline_sessions,
-            a.change_score, a.variation_level AS angle_variation_level, a.angle_quality_score
+            a.change_score, a.variation_level AS angle_variation_level, a.angle_quality_score,
+            a.change_method, a.change_map_rows, a.change_map_cols, a.change_map_cells, a.changed_area_fraction,
+            a.registration, a.noise_floor, a.reference_comparisons
      FROM sessions s
      JOIN images i ON i.session_id = s.id
      LEFT JOIN latest l ON l.session_id = s.id

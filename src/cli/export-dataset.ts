@@ -101,6 +101,12 @@ async function removeEmptyDirs(root: string): Promise<void> {
   for (const dir of dirs) await rmdir(dir).catch(() => undefined);
 }
 
+/** The change map as the contract carries it, or null when none was recorded. */
+function changeMapOf(image: ExportImageRow) {
+  const { change_map_rows: rows, change_map_cols: cols, change_map_cells: cells } = image;
+  return rows === null || cols === null || cells === null ? null : { rows, cols, cells };
+}
+
 function metadataLine(image: ExportImageRow, file: string | null, consent: ConsentedParticipant) {
   const hasQuality = image.image_quality_score !== null;
   return {
@@ -141,6 +147,12 @@ function metadataLine(image: ExportImageRow, file: string | null, consent: Conse
             change_score: image.change_score,
             variation_level: image.angle_variation_level,
             angle_quality_score: image.angle_quality_score,
+            change_method: image.change_method,
+            changed_area_fraction: image.changed_area_fraction,
+            change_map: changeMapOf(image),
+            registration: image.registration,
+            noise_floor: image.noise_floor,
+            references: image.reference_comparisons,
           },
     model_id: image.model_id,
     analysis_version: image.analysis_version,

@@ -6,8 +6,17 @@
 import { z } from 'zod';
 import type { ComparisonLayer } from '../core/scoring/types.ts';
 import type { VariationLevel } from '../core/scoring/levels.ts';
+import { AngleChangeFieldsSchema } from './change-contract.ts';
+import { ClientIdSchema } from './ids.ts';
 
-/** Version of this contract; served by `/health` so an outbox can tell which server it talks to. */
+export { ClientIdSchema };
+export * from './change-contract.ts';
+
+/**
+ * Version of this contract; served by `/health` so an outbox can tell which server it talks to (it refuses any
+ * other). Changes that keep every earlier body valid, such as the change engine's optional fields, keep it: a
+ * bump would cut off every app that has not yet taken an offered update.
+ */
 export const SYNC_CONTRACT_VERSION = '1';
 
 /** Request headers of an image upload. */
@@ -32,11 +41,6 @@ export const API_PATHS = {
   logs: '/api/logs',
   feedback: '/api/feedback',
 } as const;
-
-/** Client-generated ids (sessions, images, logs, feedback): UUIDs fit. Path-safe by construction. */
-export const ClientIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, 'letters, digits, "-" or "_", 1–128 characters');
 
 /** An angle name such as `front` or `left_oblique`; the set is configurable, so only the form is checked. */
 export const AngleSchema = z
@@ -63,7 +67,16 @@ export const VariationLevelSchema = z.enum(VARIATION_LEVELS);
 const COMPARISON_LAYERS = [
   'angle_embedding',
   'session_embedding',
+  'registered_local_change',
 ] as const satisfies readonly ComparisonLayer[];
+
+/**
+ * Whether an analysis version predates the change engine (`bcd-2.0.0`): such analyses left the first session's
+ * `angle_aware_score` null, later ones always give a number.
+ */
+export function isPreChangeEngineVersion(analysisVersion: string): boolean {
+  return /^bcd-[01]\./.test(analysisVersion);
+}
 
 const unit = z.number().min(0).max(1);
 const timestamp = z.iso.datetime({ offset: true });
@@ -139,31 +152,43 @@ export const SessionImageSchema = z.object({
   quality: ImageQualitySchema,
 });
 
-/** The session-level result of the scoring core (`SessionAnalysis` without vectors and angles). */
-export const SessionAnalysisSchema = z.object({
-  analysis_version: z.string().min(1).max(64),
-  model_id: ModelIdSchema,
-  overall_score: unit,
-  variation_level: VariationLevelSchema,
-  angle_aware_score: unit.nullable(),
-  session_quality_score: unit,
-  analysis_confidence_score: unit,
-  image_quality_summary: z.object({
-    images: z.number().int().min(0),
-    mean_image_quality: unit,
-    min_image_quality: unit,
-    flag_counts: z.record(z.string().max(64), z.number().int().min(0)),
-  }),
-  baseline_used: z.object({
-    sessions: z.number().int().min(0),
-    session_ids: z.array(ClientIdSchema).max(1000),
-    window: z.number().int().positive().nullable(),
-  }),
-  comparison_layers_used: z.array(z.enum(COMPARISON_LAYERS)),
-});
+/**
+ * The session-level result of the scoring core (`SessionAnalysis` without vectors and angles). `angle_aware_score`
+ * is null only in analyses before `bcd-2.0.0` (their first session had no score), which apps that have not taken
+ * an offered update still send; from `bcd-2.0.0` on it is a number (0.0 for the first session).
+ */
+export const SessionAnalysisSchema = z
+  .object({
+    analysis_version: z.string().min(1).max(64),
+    model_id: ModelIdSchema,
+    overall_score: unit,
+    variation_level: VariationLevelSchema,
+    angle_aware_score: unit.nullable(),
+    session_quality_score: unit,
+    analysis_confidence_score: unit,
+    image_quality_summary: z.object({
+      images: z.number().int().min(0),
+      mean_image_quality: unit,
+      min_image_quality: unit,
+      flag_counts: z.record(z.string().max(64), z.number().int().min(0)),
+    }),
+    baseline_used: z.object({
+      sessions: z.number().int().min(0),
+      session_ids: z.array(ClientIdSchema).max(1000),
+      window: z.number().int().positive().nullable(),
+    }),
+    comparison_layers_used: z.array(z.enum(COMPARISON_LAYERS)).max(COMPARISON_LAYERS.length),
+  })
+  .refine((a) => a.angle_aware_score !== null || isPreChangeEngineVersion(a.analysis_version), {
+    path: ['angle_aware_score'],
+    message: 'must be a number from analysis version bcd-2.0.0 on (null only in earlier analyses)',
+  });
 export type SessionAnalysisBody = z.infer<typeof SessionAnalysisSchema>;
 
-/** One angle's result (the scoring core's `AngleAnalysis` without its embedding). */
+/**
+ * One angle's result (the scoring core's `AngleAnalysis` without its embedding), with the change engine's fields
+ * (`AngleChangeFieldsSchema`: optional, absent in analyses before `bcd-2.0.0`).
+ */
 export const AngleAnalysisSchema = z.object({
   angle: AngleSchema,
   image_count: z.number().int().min(0),
@@ -171,6 +196,7 @@ export const AngleAnalysisSchema = z.object({
   variation_level: VariationLevelSchema,
   baseline_sessions: z.number().int().min(0),
   angle_quality_score: unit,
+  ...AngleChangeFieldsSchema.shape,
 });
 export type AngleAnalysisBody = z.infer<typeof AngleAnalysisSchema>;
 

@@ -18,6 +18,16 @@ describe('export encoding', () => {
     expect(back.nested.list).toEqual([1, 'a', null]);
   });
 
+  it('round-trips a change raster (Uint8Array) byte for byte, a view at its own offset', async () => {
+    const rgb = new Uint8Array(256 * 171 * 3).map((_, i) => (i * 7) % 256);
+    const row = { image_id: 3, rgb, view: rgb.subarray(5, 9), noise_samples: [1.5, 2] };
+    const back = decodeValue(JSON.parse(JSON.stringify(await encodeValue(row)))) as typeof row;
+    expect(back.rgb).toBeInstanceOf(Uint8Array);
+    expect(back.rgb).toEqual(rgb);
+    expect(back.view).toEqual(new Uint8Array([5 * 7, 6 * 7, 7 * 7, 8 * 7]));
+    expect(back.noise_samples).toEqual([1.5, 2]);
+  });
+
   it('encodes a Float32Array view at its own offset, not its whole buffer', async () => {
     const view = new Float32Array([1, 2, 3, 4]).subarray(1, 3);
     expect(decodeValue(await encodeValue(view))).toEqual(new Float32Array([2, 3]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { embeddingIdempotencyHash } from '../../server/services/embedding-hash.ts';
-import { DEFAULT_ANGLES } from '../../src/core/config.ts';
+import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../../src/core/config.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
 import {
   analyzeSession,
@@ -12,12 +12,15 @@ import {
   AnalysisLogSchema,
   CONSENT_SCOPES,
   FeedbackSchema,
+  MAX_ANALYSIS_TEXT,
+  SessionAnalysisSchema,
   SessionUploadSchema,
   type EmbeddingBody,
 } from '../../src/sync/contract.ts';
 import type {
   AnalysisLogRow,
   AnalysisRow,
+  AngleAnalysisRow,
   EmbeddingRow,
   ImageRow,
   SessionRow,
@@ -150,6 +153,154 @@ describe('upload bodies', () => {
     expect(bodies.map((b) => b.embeddings?.length)).toEqual([4, 3, 1]);
   });
 
+  it("sends each angle's change-engine fields, kept within the contract's bounds", () => {
+    const { session, images, stored } = storedSession();
+    const [front, left, right] = stored.angles as AngleAnalysisRow[];
+    const map = { rows: 14, cols: 14, cells: Array.from({ length: 196 }, (_, i) => (i < 14 ? 255 : i % 9)) };
+    const registration = {
+      method: 'ecc_homography' as const,
+      // A photo registered to itself: the correlation rounds just past 1.
+      ecc_correlation: 1.0000000000000002,
+      inliers: null,
+      overlap: 0.97,
+      failure: null,
+      reference_session_id: 'c0ffee00-0000-4000-8000-000000000001',
+      hint: null,
+    };
+    const failure = `the photo could not be aligned (${'OpenCV error text '.repeat(200)})`;
+    const angles: AngleAnalysisRow[] = [
+      {
+        ...front!,
+        change_method: 'registered_local_change',
+        change_map: map,
+        changed_area_fraction: 0.04,
+        registration,
+        noise_floor: { synthetic: 24, real: 2, delta_e: 3.1 },
+        references: [
+          { session_id: 'c0ffee00-0000-4000-8000-000000000001', raw_delta_e: 4.2 },
+          { session_id: 'c0ffee00-0000-4000-8000-000000000003', raw_delta_e: null },
+        ],
+      },
+      {
+        ...left!,
+        change_method: 'angle_embedding',
+        registration: {
+          ...registration,
+          method: 'failed',
+          ecc_correlation: 0.3,
+          overlap: 0,
+          failure,
+          hint: failure,
+        },
+        references: [{ session_id: 'c0ffee00-0000-4000-8000-000000000001', raw_delta_e: null }],
+      },
+      right!,
+    ];
+    const [body] = analysisBodies(
+      sessionBody(session, images, CONSENT_SCOPES),
+      { ...stored, angles },
+      images,
+      CONSENT_SCOPES,
+    );
+    const sent = SessionUploadSchema.parse(JSON.parse(JSON.stringify(body))).angle_analyses!;
+    expect(sent[0]).toMatchObject({
+      change_method: 'registered_local_change',
+      change_map: map,
+      changed_area_fraction: 0.04,
+      registration: { ...registration, ecc_correlation: 1 },
+      noise_floor: { synthetic: 24, real: 2, delta_e: 3.1 },
+      references: angles[0]!.references,
+    });
+    expect(sent[1]?.registration?.method).toBe('failed');
+    expect(sent[1]?.registration?.failure).toHaveLength(MAX_ANALYSIS_TEXT);
+    expect(sent[1]?.registration?.hint?.startsWith('the photo could not be aligned')).toBe(true);
+    expect(sent[2]).toMatchObject({
+      change_method: right!.change_method,
+      change_map: null,
+      registration: null,
+      references: [],
+    });
+  });
+
+  it('sends a first session as the core scores it: every score 0.0, no baseline', () => {
+    const { session, images, stored } = storedSession();
+    const first = analyzeSession(
+      {
+        session_id: session.id,
+        model_id: MODEL,
+        images: images.map((image, i) => ({
+          image_id: imageClientId(image),
+          angle: image.angle,
+          embedding: unitVector(i + 1),
+          quality: QUALITY,
+        })),
+      },
+      [],
+      OPTIONS,
+    );
+    const { angles, ...analysis } = first;
+    const [body] = analysisBodies(
+      sessionBody(session, images, CONSENT_SCOPES),
+      {
+        ...stored,
+        analysis: { ...analysis, created_at: session.created_at },
+        angles: angles.map((a) => ({ ...a, session_id: session.id, model_id: MODEL })),
+      },
+      images,
+      CONSENT_SCOPES,
+    );
+    const parsed = SessionUploadSchema.parse(body);
+    expect(parsed.analysis).toMatchObject({
+      analysis_version: ANALYSIS_VERSION,
+      angle_aware_score: 0,
+      overall_score: 0,
+      baseline_used: { sessions: 0 },
+    });
+    expect(parsed.angle_analyses?.every((a) => a.change_score === 0 && a.change_method === null)).toBe(true);
+  });
+
+  it('sends an analysis stored before bcd-2.0.0 as the database upgrade left it: its version, no measured change', () => {
+    const { session, images, stored } = storedSession();
+    const upgraded = stored.angles.map((a): AngleAnalysisRow => ({
+      ...a,
+      change_method: 'angle_embedding',
+      change_map: null,
+      changed_area_fraction: 0,
+      registration: null,
+      noise_floor: null,
+      references: [],
+    }));
+    const [body] = analysisBodies(
+      sessionBody(session, images, CONSENT_SCOPES),
+      { ...stored, analysis: { ...stored.analysis, analysis_version: 'bcd-1.0.0' }, angles: upgraded },
+      images,
+      CONSENT_SCOPES,
+    );
+    const parsed = SessionUploadSchema.parse(JSON.parse(JSON.stringify(body)));
+    expect(parsed.analysis?.analysis_version).toBe('bcd-1.0.0');
+    expect(parsed.angle_analyses?.[0]).toMatchObject({
+      change_map: null,
+      registration: null,
+      references: [],
+    });
+  });
+
+  it('takes a null angle_aware_score only from analyses before bcd-2.0.0, which left a first session unscored', () => {
+    const { stored } = storedSession();
+    const [body] = analysisBodies(
+      { captured_at: '2025-06-01T10:00:00.000Z', angles_expected: [], images_expected: 0 },
+      stored,
+      [],
+      ['sessions'],
+    );
+    const analysis = { ...body!.analysis!, angle_aware_score: null };
+    expect(SessionAnalysisSchema.safeParse({ ...analysis, analysis_version: 'bcd-1.0.0' }).success).toBe(
+      true,
+    );
+    const current = SessionAnalysisSchema.safeParse({ ...analysis, analysis_version: ANALYSIS_VERSION });
+    expect(current.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['angle_aware_score']);
+  });
+
   it('sends no vector without the embeddings scope', () => {
     const { session, images, stored } = storedSession();
     const bodies = analysisBodies(sessionBody(session, images, ['sessions']), stored, images, ['sessions']);
@@ -193,7 +344,7 @@ describe('upload bodies', () => {
       session_id: 's1',
       created_at: '2025-06-01T10:00:00.000Z',
       model_id: MODEL,
-      analysis_version: 'bcd-1.0.0',
+      analysis_version: ANALYSIS_VERSION,
       backend: 'wasm',
       threads: 2,
       images: [
@@ -249,7 +400,7 @@ describe('upload bodies', () => {
       session_id: 's1',
       image_id: 12,
       model_id: MODEL,
-      analysis_version: 'bcd-1.0.0',
+      analysis_version: ANALYSIS_VERSION,
       created_at: '2025-06-01T10:05:00.000Z',
     };
     const body = FeedbackSchema.parse(feedbackBody(note, images[2]));

@@ -14,6 +14,7 @@ import {
   cleanJpeg,
   newId,
   participant,
+  preChangeEngineBody,
   putImage,
   sessionBody,
   sha256,
@@ -67,8 +68,9 @@ describe('researcher export (bcd export)', () => {
       method: 'PUT',
       url: API_PATHS.session(sessionB),
       headers: auth(full.token),
+      // Uploaded by an app that had not yet taken the bcd-2.0.0 update: no change-engine fields.
       payload: {
-        ...sessionBody({ front: ['f3'], left_side: [] }, 3),
+        ...preChangeEngineBody(sessionBody({ front: ['f3'], left_side: [] }, 3)),
         captured_at: '2025-04-01T10:00:00.000Z',
       },
     });
@@ -136,8 +138,41 @@ describe('researcher export (bcd export)', () => {
       session_scores: { overall_score: 0.12, variation_level: 'mild_variation', baseline_sessions: 1 },
       angle_scores: { change_score: 0.15, variation_level: 'mild_variation' },
       model_id: 'test-model-8',
-      analysis_version: 'bcd-1.0.0',
+      analysis_version: 'bcd-2.0.0',
       consent_version: 'consent-v1',
+    });
+    // The change engine's per-angle fields, exactly as uploaded, on every photo of the angle.
+    const sent = sessionBody({ front: ['f1', 'f2'], left_side: ['l1'] }).angle_analyses!;
+    for (const [imageId, angle] of [
+      ['f1', sent[0]!],
+      ['f2', sent[0]!],
+      ['l1', sent[1]!],
+    ] as const) {
+      expect(metadata.find((line) => line.image_id === imageId)!.angle_scores, imageId).toEqual({
+        change_score: angle.change_score,
+        variation_level: angle.variation_level,
+        angle_quality_score: angle.angle_quality_score,
+        change_method: angle.change_method,
+        changed_area_fraction: angle.changed_area_fraction,
+        change_map: angle.change_map,
+        registration: angle.registration,
+        noise_floor: angle.noise_floor,
+        references: angle.references,
+      });
+    }
+    const earlier = metadata.find((line) => line.image_id === 'f3')!;
+    expect(earlier).toMatchObject({
+      analysis_version: 'bcd-1.0.0',
+      session_scores: { angle_aware_score: null, baseline_sessions: 0 },
+      angle_scores: {
+        change_score: 0,
+        change_method: null,
+        changed_area_fraction: null,
+        change_map: null,
+        registration: null,
+        noise_floor: null,
+        references: null,
+      },
     });
     const metadataOnly = metadata.find((line) => line.participant_id === sessionsOnly.id)!;
     expect(metadataOnly).toMatchObject({ image_id: 'x1', file: null, sha256: null });
@@ -158,7 +193,17 @@ describe('researcher export (bcd export)', () => {
     const card = await readFile(path.join(outDir.dir, 'README.md'), 'utf8');
     expect(card).toContain('| Participants (current consent) | 2 |');
     expect(card).toContain('`consent-v1`');
-    expect(card).not.toMatch(/risk|abnormal|suspicious|concerning/i);
+    for (const field of [
+      'change_method',
+      'changed_area_fraction',
+      'change_map',
+      'registration',
+      'noise_floor',
+      'references',
+    ]) {
+      expect(card).toContain(`\n- \`${field}\`: `);
+    }
+    expect(card).not.toMatch(/risk|abnormal|suspicious|concerning|diagnos|malignan|lesion|cancer/i);
   });
 
   it('resumes: matching files are skipped, damaged or missing ones fetched again', async () => {

@@ -102,7 +102,20 @@ export function unitVector(axis: number, tilt = 0, dims = DIMS): number[] {
   return v.map((x) => x / norm);
 }
 
-/** A complete session body: two angles, one image each (plus a second `front` image), analysis, vectors. */
+/** A 14×14 change map as the core writes it: the top row outside the overlap, one cell well over the floor. */
+export function changeMap(): { rows: number; cols: number; cells: number[] } {
+  return {
+    rows: 14,
+    cols: 14,
+    cells: Array.from({ length: 196 }, (_, i) => (i < 14 ? 255 : i === 100 ? 212 : i % 7)),
+  };
+}
+
+/**
+ * A complete session body (analysis version `bcd-2.0.0`): two angles, one image each (plus a second `front`
+ * image), analysis, vectors. `front` is measured by registered local change; `left_side` could not be aligned
+ * and falls back to its embedding, as the core reports it.
+ */
 export function sessionBody(imageIds: { front: string[]; left_side: string[] }, axis = 0): SessionUpload {
   const images = [
     ...imageIds.front.map((image_id) => ({ image_id, angle: 'front' })),
@@ -124,7 +137,7 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
       },
     })),
     analysis: {
-      analysis_version: 'bcd-1.0.0',
+      analysis_version: 'bcd-2.0.0',
       model_id: MODEL_ID,
       overall_score: 0.12,
       variation_level: 'mild_variation',
@@ -138,7 +151,7 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
         flag_counts: {},
       },
       baseline_used: { sessions: 1, session_ids: ['earlier-session'], window: null },
-      comparison_layers_used: ['angle_embedding', 'session_embedding'],
+      comparison_layers_used: ['registered_local_change', 'angle_embedding', 'session_embedding'],
     },
     angle_analyses: [
       {
@@ -148,6 +161,20 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
         variation_level: 'mild_variation',
         baseline_sessions: 1,
         angle_quality_score: 0.8,
+        change_method: 'registered_local_change',
+        change_map: changeMap(),
+        changed_area_fraction: 1 / 182,
+        registration: {
+          method: 'ecc_homography',
+          ecc_correlation: 0.973,
+          inliers: null,
+          overlap: 0.94,
+          failure: null,
+          reference_session_id: 'earlier-session',
+          hint: null,
+        },
+        noise_floor: { synthetic: 24, real: 0, delta_e: 3.75 },
+        references: [{ session_id: 'earlier-session', raw_delta_e: 5.5 }],
       },
       {
         angle: 'left_side',
@@ -156,6 +183,20 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
         variation_level: 'stable',
         baseline_sessions: 1,
         angle_quality_score: 0.8,
+        change_method: 'angle_embedding',
+        change_map: null,
+        changed_area_fraction: 0,
+        registration: {
+          method: 'failed',
+          ecc_correlation: 0.41,
+          inliers: 6,
+          overlap: 0,
+          failure: 'too few details match the earlier photo of this angle',
+          reference_session_id: 'earlier-session',
+          hint: 'This photo could not be lined up with the earlier one. Retake it from the same distance.',
+        },
+        noise_floor: null,
+        references: [{ session_id: 'earlier-session', raw_delta_e: null }],
       },
     ],
     embeddings: [
@@ -170,6 +211,31 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
       { kind: 'angle' as const, model_id: MODEL_ID, angle: 'left_side', vector: unitVector(axis + 1, 0.2) },
       { kind: 'session' as const, model_id: MODEL_ID, vector: unitVector(axis, 0.5) },
     ],
+  };
+}
+
+/**
+ * `body` as an app that has not yet taken the `bcd-2.0.0` update sends it: analysis version `bcd-1.0.0`, a first
+ * session (no baseline, so `angle_aware_score` null), embedding layers only, no change-engine fields.
+ */
+export function preChangeEngineBody(body: SessionUpload): SessionUpload {
+  return {
+    ...body,
+    analysis: {
+      ...body.analysis!,
+      analysis_version: 'bcd-1.0.0',
+      angle_aware_score: null,
+      baseline_used: { sessions: 0, session_ids: [], window: null },
+      comparison_layers_used: ['angle_embedding', 'session_embedding'],
+    },
+    angle_analyses: body.angle_analyses?.map((a) => ({
+      angle: a.angle,
+      image_count: a.image_count,
+      change_score: 0,
+      variation_level: 'stable',
+      baseline_sessions: 0,
+      angle_quality_score: a.angle_quality_score,
+    })),
   };
 }
 

@@ -3,8 +3,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upsertAngleAnalysis } from '../../server/repositories/analyses.ts';
 import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
-import { API_PATHS } from '../../src/sync/contract.ts';
+import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
 import {
   appOn,
   auth,
@@ -15,6 +16,7 @@ import {
   openTestStore,
   participant,
   photo,
+  preChangeEngineBody,
   putImage,
   sessionBody,
   sha256,
@@ -106,6 +108,98 @@ describe('sync server ingest (embedded store)', () => {
     );
     expect(row!.created_at).toEqual(createdAt);
     expect(row!.idempotency_hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("stores the change engine's per-angle fields as sent, and an earlier app's analysis without them", async () => {
+    const p = await participant(app);
+    const changeColumns = (sessionId: string) =>
+      harness.store.database.query(
+        `SELECT a.analysis_version, s.angle_aware_score, s.comparison_layers_used, a.angle, a.change_method,
+                a.change_map_rows, a.change_map_cols, a.change_map_cells, a.changed_area_fraction, a.registration,
+                a.noise_floor, a.reference_comparisons
+         FROM angle_analysis a JOIN session_analysis s USING (session_id, model_id, analysis_version)
+         WHERE a.session_id = $1 ORDER BY a.angle`,
+        [sessionId],
+      );
+    const current = newId();
+    const body = sessionBody({ front: ['f1'], left_side: ['l1'] });
+    expect((await putSession(p.token, current, body)).statusCode).toBe(200);
+    expect(await changeColumns(current)).toEqual(
+      body.angle_analyses!.map((a) => ({
+        analysis_version: 'bcd-2.0.0',
+        angle_aware_score: 0.1,
+        comparison_layers_used: ['registered_local_change', 'angle_embedding', 'session_embedding'],
+        angle: a.angle,
+        change_method: a.change_method,
+        change_map_rows: a.change_map?.rows ?? null,
+        change_map_cols: a.change_map?.cols ?? null,
+        change_map_cells: a.change_map?.cells ?? null,
+        changed_area_fraction: a.changed_area_fraction,
+        registration: a.registration,
+        noise_floor: a.noise_floor,
+        reference_comparisons: a.references,
+      })),
+    );
+
+    // A retry with a re-analysis (another reference aligned) replaces the fields in place.
+    const reanalysed = structuredClone(body);
+    const side = reanalysed.angle_analyses![1]!;
+    Object.assign(side, {
+      change_method: 'registered_local_change',
+      change_map: { rows: 2, cols: 3, cells: [0, 1, 2, 254, 255, 9] },
+      changed_area_fraction: 0.2,
+      registration: { ...side.registration!, method: 'features_homography', inliers: 87, overlap: 0.8 },
+      noise_floor: { synthetic: 12, real: 3, delta_e: 2.5 },
+    });
+    expect((await putSession(p.token, current, reanalysed)).statusCode).toBe(200);
+    const [, left] = await changeColumns(current);
+    expect(left).toMatchObject({
+      change_method: 'registered_local_change',
+      change_map_rows: 2,
+      change_map_cols: 3,
+      change_map_cells: [0, 1, 2, 254, 255, 9],
+      changed_area_fraction: 0.2,
+      registration: {
+        method: 'features_homography',
+        inliers: 87,
+        failure: body.angle_analyses![1]!.registration!.failure,
+      },
+      noise_floor: { synthetic: 12, real: 3, delta_e: 2.5 },
+    });
+    expect(await countRows(p.id)).toMatchObject({ session_analysis: 1, angle_analysis: 2 });
+
+    const earlier = newId();
+    expect((await putSession(p.token, earlier, preChangeEngineBody(body))).statusCode).toBe(200);
+    const legacy = await changeColumns(earlier);
+    expect(legacy.map((row) => row.angle)).toEqual(['front', 'left_side']);
+    for (const row of legacy) {
+      const { analysis_version, angle_aware_score, comparison_layers_used, angle, ...change } = row;
+      expect({ analysis_version, angle_aware_score, comparison_layers_used, angle }).toMatchObject({
+        analysis_version: 'bcd-1.0.0',
+        angle_aware_score: null,
+        comparison_layers_used: ['angle_embedding', 'session_embedding'],
+      });
+      expect(Object.values(change).every((value) => value === null)).toBe(true);
+    }
+
+    // The table's constraints hold for writers that skip the contract.
+    const key = { sessionId: current, participantId: p.id, modelId: MODEL_ID, analysisVersion: 'bcd-2.0.0' };
+    const front = body.angle_analyses![0]!;
+    const refused: Partial<AngleAnalysisBody>[] = [
+      { change_map: { rows: 2, cols: 2, cells: [1, 2, 3] } },
+      { change_map: { rows: 1, cols: 2, cells: [1, 256] } },
+      { change_map: { rows: 65, cols: 1, cells: Array<number>(65).fill(0) } },
+      { change_method: 'guess' as 'angle_embedding' },
+      { changed_area_fraction: 1.5 },
+      { registration: { ...front.registration!, method: 'by_eye' as 'failed' } },
+      { references: { session_id: 's' } as unknown as [] },
+    ];
+    for (const fields of refused) {
+      await expect(
+        harness.store.database.transaction((tx) => upsertAngleAnalysis(tx, key, { ...front, ...fields })),
+        JSON.stringify(fields).slice(0, 80),
+      ).rejects.toThrow(/check constraint/);
+    }
   });
 
   it('stores an image once, checks its sha256 and keeps the exact bytes', async () => {

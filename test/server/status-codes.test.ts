@@ -4,7 +4,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
-import { API_PATHS, HEADER_ANGLE } from '../../src/sync/contract.ts';
+import { API_PATHS, HEADER_ANGLE, MAX_ANALYSIS_TEXT, MAX_REFERENCES } from '../../src/sync/contract.ts';
 import {
   appOn,
   auth,
@@ -13,12 +13,52 @@ import {
   openTestStore,
   participant,
   photo,
+  preChangeEngineBody,
   putImage,
   sessionBody,
   testConfig,
   unitVector,
   MODEL_ID,
 } from './helpers.ts';
+
+/**
+ * Session uploads whose change-engine fields have the wrong type, size or value: each must get a 4xx, none may
+ * reach the database's constraints (a 500).
+ */
+function changeEngineFuzz(sessionId: string): InjectOptions[] {
+  const body = sessionBody({ front: ['a'], left_side: [] });
+  const angle = body.angle_analyses![0]!;
+  const values: Record<string, unknown>[] = [
+    { change_map: 'x' },
+    { change_map: [] },
+    { change_map: { rows: 1e308, cols: 1e308, cells: [] } },
+    { change_map: { rows: 64, cols: 64, cells: Array<number>(64 * 64 + 1).fill(0) } },
+    { change_map: { rows: 2, cols: 2, cells: ['1', '2', '3', '4'] } },
+    { change_map: { rows: 2, cols: 2, cells: [1, 2, 3, null] } },
+    { change_map: { rows: '2', cols: 2, cells: [1, 2, 3, 4] } },
+    { change_map: { rows: 2, cols: 2, cells: { 0: 1, 1: 2, 2: 3, 3: 4 } } },
+    { change_method: 7 },
+    { changed_area_fraction: '0.5' },
+    { changed_area_fraction: 1e308 },
+    { registration: [] },
+    { registration: { method: 'failed' } },
+    { registration: { ...angle.registration!, failure: { text: 'x' } } },
+    { registration: { ...angle.registration!, inliers: 1e308 } },
+    { registration: { ...angle.registration!, hint: 'x'.repeat(100_000) } },
+    { noise_floor: 3 },
+    { noise_floor: { synthetic: -1e308, real: 0, delta_e: 1 } },
+    { references: null },
+    { references: 'all' },
+    { references: [null] },
+    { references: [{ session_id: '', raw_delta_e: 1 }] },
+    { references: [{ session_id: 's', raw_delta_e: 'none' }] },
+  ];
+  return values.map((fields) => ({
+    method: 'PUT' as const,
+    url: API_PATHS.session(sessionId),
+    payload: { ...body, angle_analyses: [{ ...angle, ...fields }] },
+  }));
+}
 
 /** Every status code of the API against the real embedded store (PGlite + pgvector, files on disk). */
 describe('sync server status codes (embedded store)', () => {
@@ -253,6 +293,118 @@ describe('sync server status codes (embedded store)', () => {
     expect(wrongSha.json().field).toBe('x-sha256');
   });
 
+  it("400 naming the field for bad values of the change engine's fields, and no row written", async () => {
+    const p = await participant(app);
+    const body = sessionBody({ front: ['a'], left_side: ['b'] });
+    /** `body` with the first angle analysis's fields overridden. */
+    const front = (fields: Record<string, unknown>) => ({
+      ...body,
+      angle_analyses: [{ ...body.angle_analyses![0]!, ...fields }, body.angle_analyses![1]!],
+    });
+    const map = body.angle_analyses![0]!.change_map!;
+    const registration = body.angle_analyses![0]!.registration!;
+    const cases: [object, string][] = [
+      [front({ change_method: 'guess' }), 'angle_analyses.0.change_method'],
+      [front({ change_map: { ...map, cells: map.cells.slice(1) } }), 'angle_analyses.0.change_map.cells'],
+      [front({ change_map: { ...map, cells: [...map.cells, 0] } }), 'angle_analyses.0.change_map.cells'],
+      [
+        front({ change_map: { ...map, cells: [256, ...map.cells.slice(1)] } }),
+        'angle_analyses.0.change_map.cells.0',
+      ],
+      [
+        front({ change_map: { ...map, cells: [-1, ...map.cells.slice(1)] } }),
+        'angle_analyses.0.change_map.cells.0',
+      ],
+      [
+        front({ change_map: { ...map, cells: [0.5, ...map.cells.slice(1)] } }),
+        'angle_analyses.0.change_map.cells.0',
+      ],
+      [front({ change_map: { rows: 0, cols: 14, cells: [] } }), 'angle_analyses.0.change_map.rows'],
+      [
+        front({ change_map: { rows: 65, cols: 1, cells: Array<number>(65).fill(0) } }),
+        'angle_analyses.0.change_map.rows',
+      ],
+      [front({ change_map: { rows: 14, cols: 14.5, cells: map.cells } }), 'angle_analyses.0.change_map.cols'],
+      [front({ changed_area_fraction: 1.01 }), 'angle_analyses.0.changed_area_fraction'],
+      [front({ changed_area_fraction: -0.1 }), 'angle_analyses.0.changed_area_fraction'],
+      [
+        front({ registration: { ...registration, method: 'by_eye' } }),
+        'angle_analyses.0.registration.method',
+      ],
+      [
+        front({ registration: { ...registration, ecc_correlation: 1.5 } }),
+        'angle_analyses.0.registration.ecc_correlation',
+      ],
+      [front({ registration: { ...registration, inliers: -3 } }), 'angle_analyses.0.registration.inliers'],
+      [front({ registration: { ...registration, overlap: 2 } }), 'angle_analyses.0.registration.overlap'],
+      [
+        front({ registration: { ...registration, hint: 'x'.repeat(MAX_ANALYSIS_TEXT + 1) } }),
+        'angle_analyses.0.registration.hint',
+      ],
+      [
+        front({ registration: { ...registration, reference_session_id: '../other' } }),
+        'angle_analyses.0.registration.reference_session_id',
+      ],
+      [
+        front({ noise_floor: { synthetic: 1.5, real: 0, delta_e: 2 } }),
+        'angle_analyses.0.noise_floor.synthetic',
+      ],
+      [
+        front({ noise_floor: { synthetic: 4, real: 0, delta_e: -2000 } }),
+        'angle_analyses.0.noise_floor.delta_e',
+      ],
+      [front({ noise_floor: { synthetic: 4, real: 0 } }), 'angle_analyses.0.noise_floor.delta_e'],
+      [
+        front({ references: [{ session_id: 's', raw_delta_e: 1e6 }] }),
+        'angle_analyses.0.references.0.raw_delta_e',
+      ],
+      [
+        front({
+          references: Array.from({ length: MAX_REFERENCES + 1 }, (_, i) => ({
+            session_id: `s${i}`,
+            raw_delta_e: 1,
+          })),
+        }),
+        'angle_analyses.0.references',
+      ],
+      [
+        {
+          ...body,
+          analysis: { ...body.analysis!, comparison_layers_used: ['registered_local_change', 'x'] },
+        },
+        'analysis.comparison_layers_used.1',
+      ],
+      [{ ...body, analysis: { ...body.analysis!, angle_aware_score: null } }, 'analysis.angle_aware_score'],
+    ];
+    for (const [payload, field] of cases) {
+      const sessionId = newId();
+      const response = await app.inject({
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        headers: auth(p.token),
+        payload,
+      });
+      expect(response.statusCode, field).toBe(400);
+      expect(response.json().field, field).toBe(field);
+      expect(response.json().message, field).toContain(field);
+    }
+    const [written] = await harness.store.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM angle_analysis WHERE participant_id = $1',
+      [p.id],
+    );
+    expect(written!.n).toBe(0);
+
+    // An earlier app's first session (analysis before bcd-2.0.0) may leave angle_aware_score null.
+    const earlier = preChangeEngineBody(body);
+    const accepted = await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(newId()),
+      headers: auth(p.token),
+      payload: earlier,
+    });
+    expect(accepted.statusCode).toBe(200);
+  });
+
   it("404 for another participant's session, and for unknown routes", async () => {
     const owner = await participant(app);
     const other = await participant(app);
@@ -471,6 +623,7 @@ describe('sync server status codes (embedded store)', () => {
         url: API_PATHS.session(sessionId),
         payload: { captured_at: 1e308, angles_expected: 'front' },
       },
+      ...changeEngineFuzz(sessionId),
       { method: 'PUT', url: API_PATHS.consent, payload: { version: 'v'.repeat(10_000), scopes: [] } },
       { method: 'POST', url: API_PATHS.logs, payload: { entries: [] } },
       { method: 'POST', url: API_PATHS.feedback, payload: { feedback_id: '../../etc', kind: 'x' } },

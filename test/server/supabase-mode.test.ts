@@ -137,6 +137,7 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       '0004_embeddings.sql',
       '0005_logs_feedback.sql',
       '0006_row_level_security.sql',
+      '0007_angle_change_engine.sql',
     ]);
     expect(applied.policies.map((row) => row.tablename)).toEqual([
       'analysis_logs',
@@ -240,6 +241,32 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       return result.rows[0];
     });
     expect(counts).toEqual({ sessions: 1, images: 2, embeddings: 5 });
+
+    // The change engine's fields come back over the wire (node-postgres types) as they were sent.
+    const angles = await withClient(
+      async (client) =>
+        (
+          await client.query(
+            `SELECT angle, change_method, change_map_rows, change_map_cols, change_map_cells,
+                    changed_area_fraction, registration, noise_floor, reference_comparisons
+             FROM angle_analysis WHERE session_id = $1 ORDER BY angle`,
+            [sessionId],
+          )
+        ).rows,
+    );
+    expect(angles).toEqual(
+      body.angle_analyses!.map((a) => ({
+        angle: a.angle,
+        change_method: a.change_method,
+        change_map_rows: a.change_map?.rows ?? null,
+        change_map_cols: a.change_map?.cols ?? null,
+        change_map_cells: a.change_map?.cells ?? null,
+        changed_area_fraction: a.changed_area_fraction,
+        registration: a.registration,
+        noise_floor: a.noise_floor,
+        reference_comparisons: a.references,
+      })),
+    );
 
     const neighbours = await nearestEmbeddings(store.database, {
       modelId: MODEL_ID,

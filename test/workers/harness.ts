@@ -8,6 +8,15 @@ import type {
 } from '../../src/app/analysis/client.ts';
 import { createVectorIndex } from '../../src/app/search/vector-index.ts';
 import type { Neighbour, VectorIndex } from '../../src/app/search/vector-index.ts';
+import type { Registration } from '../../src/core/change/index.ts';
+import { DEFAULT_ANGLES } from '../../src/core/config.ts';
+import { toHistorySession } from '../../src/core/scoring/index.ts';
+import type {
+  AngleAnalysis,
+  DatedSession,
+  ScoringSession,
+  SessionAnalysis,
+} from '../../src/core/scoring/index.ts';
 
 /** An analysis as it crosses into Node (page.evaluate returns JSON). */
 export interface HarnessAnalysis {
@@ -32,6 +41,30 @@ export interface HarnessFailure {
   readonly wall_ms: number;
 }
 
+/** A session for the change-engine calls: its id, its date, and one photo (a URL) per angle. */
+export interface HarnessSessionPlan {
+  readonly session_id: string;
+  readonly taken_at: string;
+  readonly photos: Readonly<Record<string, string>>;
+}
+
+/** An analysis as it crosses into Node: JSON, without the embeddings (the vector tests cover those). */
+export type HarnessScored = Omit<SessionAnalysis, 'angles' | 'session_embedding'> & {
+  readonly angles: readonly Omit<AngleAnalysis, 'embedding'>[];
+};
+
+/** What `scoreHistory` reports besides the analyses. */
+export interface HarnessHistory {
+  readonly ok: true;
+  readonly analyses: HarnessScored[];
+  /** `onProgress` calls, as [done, total]. */
+  readonly progress: [number, number][];
+  /** Whether the sessions' typed arrays were moved to the worker (detached on the page) rather than copied. */
+  readonly transferred: boolean;
+  /** The longest gap between animation frames while the worker scored, ms (the page must stay responsive). */
+  readonly longest_frame_gap_ms: number;
+}
+
 /** What the tests and the browser bench call through `page.evaluate(() => window.harness...)`. */
 export interface Harness {
   /** Replaces the client (the previous one is disposed). */
@@ -54,6 +87,34 @@ export interface Harness {
   disposeDuring(url: string, afterMs: number): Promise<HarnessAnalysis | HarnessFailure>;
   /** Whether the UI thread stayed responsive: the longest gap between animation frames during `url`'s analysis. */
   longestFrameGap(url: string): Promise<number>;
+  /** Analyses each plan's photos, then scores the whole history in the worker (`AnalysisClient.scoreHistory`). */
+  scoreHistory(plans: HarnessSessionPlan[]): Promise<HarnessHistory | HarnessFailure>;
+  /**
+   * Scores the last plan with `AnalysisClient.scoreSession` against a history made (as the app makes it from
+   * stored analyses, with `toHistorySession`) from the earlier plans' `scoreHistory` analyses.
+   */
+  scoreLast(plans: HarnessSessionPlan[]): Promise<{ ok: true; analysis: HarnessScored } | HarnessFailure>;
+  /** `AnalysisClient.registeredPair` of two photos' change rasters, summarised. */
+  registeredPair(
+    referenceUrl: string,
+    photoUrl: string,
+  ): Promise<
+    | {
+        ok: true;
+        width: number;
+        height: number;
+        reference_bytes: number;
+        /** Share of the lined-up photo's pixels that are opaque (inside the overlap). */
+        photo_opaque_share: number;
+        registration: Registration;
+      }
+    | HarnessFailure
+  >;
+  /** `AnalysisClient.checkQuality` of `url` with `referenceUrl`'s change raster as the reference. */
+  checkAlignment(
+    url: string,
+    referenceUrl: string,
+  ): Promise<{ ok: true; alignment: Registration | null } | HarnessFailure>;
   /** Registers `/sw.js` (a harness built with `serviceWorker`) and resolves once it has precached everything. */
   registerServiceWorker(): Promise<void>;
   /** Keeps copies of test photos in Cache Storage, so `analyse` finds them offline. */
@@ -144,6 +205,78 @@ async function analyseBlob(file: Blob, signal?: AbortSignal): Promise<HarnessAna
   }
 }
 
+/** Each photo's analysis, made once per page (the change-engine calls reuse photos across tests). */
+const analysed = new Map<string, Promise<ImageAnalysis>>();
+
+function analysedPhoto(url: string): Promise<ImageAnalysis> {
+  let found = analysed.get(url);
+  if (found === undefined) {
+    found = fetchBlob(url).then((file) => current().analyseImage(file));
+    analysed.set(url, found);
+    found.catch(() => analysed.delete(url));
+  }
+  return found;
+}
+
+/**
+ * The plans as `scoreHistory` takes them, with fresh copies of the cached typed arrays (the client transfers them
+ * to the worker), images in the app's order (angle name, then position).
+ */
+async function datedSessions(plans: readonly HarnessSessionPlan[]): Promise<DatedSession[]> {
+  const info = await current().modelInfo();
+  return Promise.all(
+    plans.map(async (plan) => ({
+      session_id: plan.session_id,
+      taken_at: plan.taken_at,
+      model_id: info.id,
+      images: await Promise.all(
+        Object.entries(plan.photos)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(async ([angle, url]) => {
+            const photo = await analysedPhoto(url);
+            const { raster, noise_samples } = photo.change;
+            return {
+              image_id: `${angle}__0`,
+              angle,
+              embedding: photo.embedding.slice(),
+              quality: photo.quality,
+              change: { raster: { ...raster, rgb: raster.rgb.slice() }, noise_samples },
+            };
+          }),
+      ),
+    })),
+  );
+}
+
+const OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null } as const;
+
+function scored({ angles, session_embedding: _, ...rest }: SessionAnalysis): HarnessScored {
+  return { ...rest, angles: angles.map(({ embedding: _e, ...angle }) => angle) };
+}
+
+/** A dated session as `scoreSession` takes it (the date only orders a history). */
+function undated({ taken_at: _, ...session }: DatedSession): ScoringSession {
+  return session;
+}
+
+/** Runs `work` while counting the longest gap between animation frames. */
+async function timingFrames<T>(work: () => Promise<T>): Promise<{ value: T; longest: number }> {
+  let longest = 0;
+  let last = performance.now();
+  let running = true;
+  const tick = (now: number) => {
+    longest = Math.max(longest, now - last);
+    last = now;
+    if (running) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+  try {
+    return { value: await work(), longest };
+  } finally {
+    running = false;
+  }
+}
+
 function requireIndex(): VectorIndex {
   if (index === undefined) throw new Error('call harness.index.create first');
   return index;
@@ -190,18 +323,69 @@ window.harness = {
     return call;
   },
   async longestFrameGap(url) {
-    let longest = 0;
-    let last = performance.now();
-    let running = true;
-    const tick = (now: number) => {
-      longest = Math.max(longest, now - last);
-      last = now;
-      if (running) requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-    await analyse(url);
-    running = false;
-    return longest;
+    return (await timingFrames(() => analyse(url))).longest;
+  },
+  async scoreHistory(plans) {
+    const started = performance.now();
+    try {
+      const sessions = await datedSessions(plans);
+      const progress: [number, number][] = [];
+      const { value: analyses, longest } = await timingFrames(() =>
+        current().scoreHistory(sessions, OPTIONS, { onProgress: (done, total) => progress.push([done, total]) }),
+      );
+      return {
+        ok: true,
+        analyses: analyses.map(scored),
+        progress,
+        transferred: sessions.every((s) => s.images.every((i) => i.change?.raster.rgb.byteLength === 0)),
+        longest_frame_gap_ms: longest,
+      };
+    } catch (error) {
+      return failure(error, started);
+    }
+  },
+  async scoreLast(plans) {
+    const started = performance.now();
+    try {
+      const earlier = await datedSessions(plans.slice(0, -1));
+      const analyses = await current().scoreHistory(await datedSessions(plans.slice(0, -1)), OPTIONS);
+      const history = earlier.map((s, i) => toHistorySession(undated(s), analyses[i] as SessionAnalysis));
+      const [last] = await datedSessions(plans.slice(-1));
+      const analysis = await current().scoreSession(undated(last as DatedSession), history, OPTIONS);
+      return { ok: true, analysis: scored(analysis) };
+    } catch (error) {
+      return failure(error, started);
+    }
+  },
+  async registeredPair(referenceUrl, photoUrl) {
+    const started = performance.now();
+    try {
+      const [reference, photo] = await Promise.all([analysedPhoto(referenceUrl), analysedPhoto(photoUrl)]);
+      const copy = (a: ImageAnalysis) => ({ ...a.change.raster, rgb: a.change.raster.rgb.slice() });
+      const pair = await current().registeredPair(copy(reference), copy(photo));
+      let opaque = 0;
+      for (let i = 3; i < pair.photo.length; i += 4) if (pair.photo[i] === 255) opaque++;
+      return {
+        ok: true,
+        width: pair.width,
+        height: pair.height,
+        reference_bytes: pair.reference.length,
+        photo_opaque_share: opaque / (pair.width * pair.height),
+        registration: pair.registration,
+      };
+    } catch (error) {
+      return failure(error, started);
+    }
+  },
+  async checkAlignment(url, referenceUrl) {
+    const started = performance.now();
+    try {
+      const reference = (await analysedPhoto(referenceUrl)).change.raster;
+      const { alignment } = await current().checkQuality(await fetchBlob(url), { reference });
+      return { ok: true, alignment };
+    } catch (error) {
+      return failure(error, started);
+    }
   },
   async keepForOffline(urls) {
     await (await caches.open(OFFLINE_FILES)).addAll(urls);

@@ -1,11 +1,26 @@
 import { transfer } from 'comlink';
+import { makeChangeRaster, registeredPair } from '../../src/core/change/index.ts';
+import type { ChangeRaster, RegisteredPair, Registration } from '../../src/core/change/index.ts';
+import { registerToReference } from '../../src/core/change/registration.ts';
+import type { RegisteredWarp } from '../../src/core/change/registration.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
 import type { RgbaImage } from '../../src/core/image/raster.ts';
-import { checkImageQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
+import { prepareImage } from '../../src/core/pipeline/prepare-image.ts';
 import type { PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
+import { measureImageQuality } from '../../src/core/quality/index.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
+import { scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
+import type {
+  AnalysisOptions,
+  DatedSession,
+  HistorySession,
+  ImageChange,
+  ScoringSession,
+  SessionAnalysis,
+} from '../../src/core/scoring/index.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import { withWireErrors } from '../wire-error.ts';
+import { analysisBuffers, rasterBuffers } from '../transfer-lists.ts';
 
 /** JPEG quality of the thumbnail: it is shown small, next to the photo it was made from. */
 const THUMBNAIL_JPEG_QUALITY = 0.9;
@@ -17,24 +32,60 @@ export interface QualityCheck {
   readonly quality: ImageQuality;
 }
 
+/** A capture slot's check: quality, and whether the photo lines up with the angle's latest reference. */
+export interface CaptureCheck extends QualityCheck {
+  /** The registration to the reference it was checked against (as the change engine registers); null without one. */
+  readonly alignment: Registration | null;
+}
+
 /** One photo prepared for the embedding model. */
 export interface PreparedPhoto extends QualityCheck {
   /** The model's input for a batch of one, in the manifest's layout and normalisation (transferred, not copied). */
   readonly tensor: Float32Array;
   /** What the model saw before its normalisation (`manifest.input` size), as a JPEG. */
   readonly thumbnail: Blob;
+  /** The change engine's raster (256-px long side, RGB; transferred) and synthetic noise samples of the photo. */
+  readonly change: ImageChange;
   readonly timings: PrepareTimings;
 }
 
 /**
  * The preprocess worker's API (comlink). Every method throws a `WireError` (`code` from `ImageInputError`, or
- * `analysis_failed`) rather than an `Error`, so the code survives the trip to the page.
+ * `analysis_failed`) rather than an `Error`, so the code survives the trip to the page. The scoring methods run the
+ * core's change engine, which needs OpenCV.js: this worker has it, and they keep the page's thread free.
  */
 export interface PreprocessApi {
-  /** Decodes `file` (EXIF orientation applied) and measures its quality. */
-  checkQuality(file: Blob): Promise<QualityCheck>;
-  /** Decodes `file`, measures its quality and prepares the model input for `model`, with per-stage timings. */
+  /**
+   * Decodes `file` (EXIF orientation applied) and measures its quality; with `reference` (the angle's latest change
+   * raster), also registers the photo's change raster to it, so a slot can say at once when it will not line up.
+   */
+  checkQuality(file: Blob, reference?: ChangeRaster): Promise<CaptureCheck>;
+  /**
+   * Decodes `file`, measures its quality, prepares the model input for `model` and the change raster, with
+   * per-stage timings.
+   */
   prepare(file: Blob, model: Pick<ModelManifest, 'input' | 'normalization'>): Promise<PreparedPhoto>;
+  /**
+   * The core's `scoreSession`: one new session against the stored history (oldest first). Typed arrays in the
+   * result are transferred.
+   */
+  scoreSession(
+    session: ScoringSession,
+    history: readonly HistorySession[],
+    options: AnalysisOptions,
+  ): Promise<SessionAnalysis>;
+  /**
+   * The core's `scoreHistory`: every session against the ones photographed before it (sorted by `taken_at`).
+   * `onSession` (a comlink proxy) is told after each session.
+   * @returns the analyses in the sorted order (the sessions themselves are not sent back).
+   */
+  scoreHistory(
+    sessions: readonly DatedSession[],
+    options: AnalysisOptions,
+    onSession?: (done: number, total: number) => void,
+  ): Promise<SessionAnalysis[]>;
+  /** The core's `registeredPair`: `photo` registered onto `reference`'s frame, both as RGBA (transferred). */
+  registeredPair(reference: ChangeRaster, photo: ChangeRaster): Promise<RegisteredPair>;
 }
 
 /** What the preprocess API runs on: the shared OpenCV.js build and a platform decoder of the shared codecs. */
@@ -45,23 +96,30 @@ export interface PreprocessDeps {
 }
 
 /**
- * Implements `PreprocessApi` on the shared pipeline (`prepareImage`: decode → quality → preprocess), the same code
- * the CLI runs, so the figures on the device equal the CLI's.
+ * Implements `PreprocessApi` on the shared pipeline (`prepareImage`: decode → quality → preprocess → change raster)
+ * and the shared scoring (`scoreSession`, `scoreHistory`), the same code the CLI runs, so the figures on the device
+ * equal the CLI's.
  */
 export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
-  let ready: Promise<{ cv: OpenCv; decode: (bytes: Uint8Array) => Promise<RgbaImage> }> | undefined;
-  const runtime = () => {
-    ready ??= Promise.all([deps.cv(), deps.decode()]).then(([cv, decode]) => ({ cv, decode }));
-    // A failed start (say, a codec's WASM could not be fetched) is retried by the next call.
-    ready.catch(() => (ready = undefined));
-    return ready;
+  // Scoring needs only OpenCV, so each runtime starts on its own; a failed start (say, a codec's WASM could not be
+  // fetched) is retried by the next call.
+  const cv = retried(deps.cv);
+  const decoder = retried(deps.decode);
+  const runtime = async () => {
+    const [readyCv, decode] = await Promise.all([cv(), decoder()]);
+    return { cv: readyCv, decode };
   };
   return {
-    checkQuality: (file) =>
+    checkQuality: (file, reference) =>
       withWireErrors(async () => {
         const [bytes, rt] = await Promise.all([readBytes(file), runtime()]);
-        const { width, height, quality } = await checkImageQuality(bytes, rt);
-        return { width, height, quality };
+        const img = await rt.decode(bytes);
+        const quality = measureImageQuality(rt.cv, img);
+        const alignment =
+          reference === undefined
+            ? null
+            : registrationOnly(registerToReference(rt.cv, reference, makeChangeRaster(rt.cv, img)));
+        return { width: img.width, height: img.height, quality, alignment };
       }),
     prepare: (file, model) =>
       withWireErrors(async () => {
@@ -74,10 +132,44 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
           quality: prepared.quality,
           tensor: input.tensor,
           thumbnail: await jpegThumbnail(input.rgba, input.width, input.height),
+          change: prepared.change,
           timings: prepared.timings,
         };
-        return transfer(photo, [input.tensor.buffer]);
+        return transfer(photo, [input.tensor.buffer, ...rasterBuffers([prepared.change.raster])]);
       }),
+    scoreSession: (session, history, options) =>
+      withWireErrors(async () => {
+        const analysis = scoreSession(await cv(), session, history, options);
+        return transfer(analysis, analysisBuffers([analysis]));
+      }),
+    scoreHistory: (sessions, options, onSession) =>
+      withWireErrors(async () => {
+        const { analyses } = scoreHistory(await cv(), sessions, options, onSession);
+        return transfer([...analyses], analysisBuffers(analyses));
+      }),
+    registeredPair: (reference, photo) =>
+      withWireErrors(async () => {
+        const pair = registeredPair(await cv(), reference, photo);
+        return transfer(pair, [pair.reference.buffer, pair.photo.buffer]);
+      }),
+  };
+}
+
+/** A registration's summary, without its homography (of no use to the page). */
+function registrationOnly(warp: RegisteredWarp): Registration {
+  const { method, ecc_correlation, inliers, overlap, failure } = warp;
+  return { method, ecc_correlation, inliers, overlap, failure };
+}
+
+/** Runs `start` once and shares its promise; a failure is forgotten, so the next call starts again. */
+function retried<T>(start: () => Promise<T>): () => Promise<T> {
+  let started: Promise<T> | undefined;
+  return () => {
+    const current = (started ??= start());
+    current.catch(() => {
+      if (started === current) started = undefined;
+    });
+    return current;
   };
 }
 

@@ -1,9 +1,19 @@
 /// <reference types="vite/client" />
-import { transfer } from 'comlink';
+import { proxy, transfer } from 'comlink';
+import type { ChangeRaster, RegisteredPair } from '../../core/change/index.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
+import type {
+  AnalysisOptions,
+  DatedSession,
+  HistorySession,
+  ImageChange,
+  ScoringSession,
+  SessionAnalysis,
+} from '../../core/scoring/index.ts';
 import type { ModelManifest } from '../../model/manifest.ts';
 import type { EmbedApi, EmbedConfig } from '../../../workers/embed/api.ts';
-import type { PreprocessApi } from '../../../workers/preprocess/api.ts';
+import type { CaptureCheck, PreprocessApi } from '../../../workers/preprocess/api.ts';
+import { rasterBuffers, sessionBuffers } from '../../../workers/transfer-lists.ts';
 import { fromWorkerError } from './errors.ts';
 import { PROGRESS_AT } from './progress.ts';
 import type { AnalysisStage } from './progress.ts';
@@ -12,6 +22,7 @@ import { WorkerSlot } from './worker-slot.ts';
 export { AnalysisError } from './errors.ts';
 export type { AnalysisErrorCode } from './errors.ts';
 export type { AnalysisStage } from './progress.ts';
+export type { CaptureCheck } from '../../../workers/preprocess/api.ts';
 
 /** Everything the device learns about one photo. */
 export interface ImageAnalysis {
@@ -24,8 +35,10 @@ export interface ImageAnalysis {
   height: number;
   /** What the model saw (`manifest.input` size, 224×224 for the default model), as a JPEG. */
   thumbnail: Blob;
+  /** The change engine's raster and synthetic noise samples of the photo (to store beside it). */
+  change: ImageChange;
   /** Milliseconds per stage, measured inside the workers (queueing and transfers excluded). */
-  timings: { decode_ms: number; quality_ms: number; preprocess_ms: number; embed_ms: number };
+  timings: { decode_ms: number; quality_ms: number; preprocess_ms: number; change_ms: number; embed_ms: number };
 }
 
 /** The model and inference backend in use (Settings shows it; analysis logs record it). */
@@ -39,16 +52,17 @@ export interface ModelInfo {
 }
 
 /**
- * Analyses photos off the UI thread, in two workers (decode/quality/preprocess, and the model). Calls are queued
- * per worker and run in call order, so a session's photos flow through both workers as a pipeline. Every method
- * rejects with an `AnalysisError` (`code`, person-readable `message`).
+ * Analyses photos and scores sessions off the UI thread, in two workers (decode/quality/preprocess/change engine,
+ * and the model). Calls are queued per worker and run in call order, so a session's photos flow through both
+ * workers as a pipeline. Every method rejects with an `AnalysisError` (`code`, person-readable `message`).
+ * Typed arrays said to be transferred are moved to the worker: the caller must not read them afterwards.
  */
 export interface AnalysisClient {
-  /** Decodes the photo and measures its quality (no model). */
-  checkQuality(
-    file: Blob,
-    opts?: { signal?: AbortSignal },
-  ): Promise<{ quality: ImageQuality; width: number; height: number }>;
+  /**
+   * Decodes the photo and measures its quality (no model); with `reference` (the angle's latest change raster,
+   * copied, not transferred), also says whether the photo lines up with it (`alignment`).
+   */
+  checkQuality(file: Blob, opts?: { signal?: AbortSignal; reference?: ChangeRaster }): Promise<CaptureCheck>;
   /**
    * Decodes, measures, preprocesses and embeds the photo. `onProgress` is called as each stage starts, with the
    * fraction of the whole done so far (0–1; 1 once with stage `done`).
@@ -57,6 +71,37 @@ export interface AnalysisClient {
     file: Blob,
     opts?: { signal?: AbortSignal; onProgress?: (stage: AnalysisStage, fraction: number) => void },
   ): Promise<ImageAnalysis>;
+  /** The change engine's raster and noise samples of a stored photo (the preprocess step again, no model). */
+  prepareChange(file: Blob, opts?: { signal?: AbortSignal }): Promise<ImageChange>;
+  /**
+   * Scores one new session against the stored history (oldest first) with the core's `scoreSession`, in the
+   * preprocess worker. `history`'s embeddings and rasters are transferred; `session` is copied.
+   */
+  scoreSession(
+    session: ScoringSession,
+    history: readonly HistorySession[],
+    options: AnalysisOptions,
+    opts?: { signal?: AbortSignal },
+  ): Promise<SessionAnalysis>;
+  /**
+   * Scores a whole history with the core's `scoreHistory` (sorted by `taken_at`), in the preprocess worker.
+   * `sessions`' embeddings and rasters are transferred. `onProgress` gets the sessions done and their total.
+   * @returns one analysis per session, in date order.
+   */
+  scoreHistory(
+    sessions: readonly DatedSession[],
+    options: AnalysisOptions,
+    opts?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<SessionAnalysis[]>;
+  /**
+   * A photo registered onto its reference's frame, both as RGBA, for the compare views (the core's
+   * `registeredPair`). Both rasters are transferred.
+   */
+  registeredPair(
+    reference: ChangeRaster,
+    photo: ChangeRaster,
+    opts?: { signal?: AbortSignal },
+  ): Promise<RegisteredPair>;
   /** Loads the model if needed and says which one runs where. */
   modelInfo(): Promise<ModelInfo>;
   /** Terminates both workers and rejects running and queued calls with `aborted`; later calls start new workers. */
@@ -124,7 +169,8 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
   };
 
   return {
-    checkQuality: (file, opts = {}) => preprocess.run((api) => api.checkQuality(file), opts.signal),
+    checkQuality: (file, opts = {}) =>
+      preprocess.run((api) => api.checkQuality(file, opts.reference), opts.signal),
 
     async analyseImage(file, opts = {}) {
       const { signal, onProgress } = opts;
@@ -163,9 +209,38 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
         width: prepared.width,
         height: prepared.height,
         thumbnail: prepared.thumbnail,
+        change: prepared.change,
         timings: { ...prepared.timings, embed_ms },
       };
     },
+
+    async prepareChange(file, opts = {}) {
+      const { input, normalization } = await modelInput();
+      const prepared = await preprocess.run((api) => api.prepare(file, { input, normalization }), opts.signal);
+      return prepared.change;
+    },
+
+    scoreSession: (session, history, options, opts = {}) =>
+      preprocess.run(
+        (api) => api.scoreSession(session, transfer(history, sessionBuffers(history)), options),
+        opts.signal,
+      ),
+
+    scoreHistory: (sessions, options, opts = {}) =>
+      preprocess.run((api) => {
+        const onSession = opts.onProgress;
+        return api.scoreHistory(
+          transfer(sessions, sessionBuffers(sessions)),
+          options,
+          onSession && proxy(onSession),
+        );
+      }, opts.signal),
+
+    registeredPair: (reference, photo, opts = {}) =>
+      preprocess.run(
+        (api) => api.registeredPair(reference, transfer(photo, rasterBuffers([reference, photo]))),
+        opts.signal,
+      ),
 
     async modelInfo() {
       const { id, dims, source, licence, backend, threads } = await embed.run((api) => api.load(config));

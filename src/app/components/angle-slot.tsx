@@ -1,13 +1,17 @@
 import type { DraftPhoto, SlotMessage } from '../state/draft.ts';
 import { addPhotos, dismissMessage, removePhoto } from '../state/draft.ts';
 import { angleName } from '../text/angles.ts';
+import { captureAlignmentHint } from '../text/change.ts';
 import { Notice } from './notice.tsx';
 import { QualityFigures } from './quality-figures.tsx';
 
 function SlotPhoto(props: { photo: DraftPhoto; disabled: boolean }) {
   const { photo } = props;
+  const alignmentHint = photo.check.status === 'ready' ? captureAlignmentHint(photo.check.alignment) : null;
+  // The registration method (or `none` without an earlier photo) is kept for tests, as figures keep `data-value`.
+  const alignment = photo.check.status === 'ready' ? (photo.check.alignment?.method ?? 'none') : undefined;
   return (
-    <div class="slot-photo" data-testid="slot-photo">
+    <div class="slot-photo" data-testid="slot-photo" data-alignment={alignment}>
       <img class="thumb" src={photo.previewUrl} alt={`Photo for ${angleName(photo.angle)}`} />
       <div>
         {photo.check.status === 'checking' ? (
@@ -16,6 +20,11 @@ function SlotPhoto(props: { photo: DraftPhoto; disabled: boolean }) {
           </p>
         ) : (
           <QualityFigures quality={photo.check.quality} />
+        )}
+        {alignmentHint && (
+          <Notice kind="hint" testId="alignment-hint">
+            {alignmentHint}
+          </Notice>
         )}
         <div class="photo-actions">
           <button

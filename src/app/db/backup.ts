@@ -4,6 +4,7 @@ import { TABLE_NAMES, db, type TableName } from './schema.ts';
 const UPLOAD_TABLES = ['outbox', 'session_sync'] as const;
 import { decodeValue, encodeValue } from './serialize.ts';
 import { StorageFullError, isQuotaError } from './storage.ts';
+import { withChangeFields, withNumericAngleAware } from './upgrade-rows.ts';
 
 /** Identifies BCD export files; `version` changes when their layout does. */
 const FORMAT = 'bcd-local-data';
@@ -57,6 +58,9 @@ function parseBackup(text: string): Record<TableName, unknown[]> {
     if (!Array.isArray(rows)) throw new BackupFileError(`This export is damaged (${name} is not a list).`);
     tables[name] = rows.map(decodeValue);
   }
+  // An export made before the change engine (database version 2) lacks its fields; they are added as on upgrade.
+  tables.angle_analyses.forEach(withChangeFields);
+  tables.analyses.forEach(withNumericAngleAware);
   return tables;
 }
 

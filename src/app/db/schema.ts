@@ -1,6 +1,7 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { ImageQuality } from '../../core/quality/index.ts';
 import type { AngleAnalysis, SessionAnalysis } from '../../core/scoring/index.ts';
+import { withChangeFields, withNumericAngleAware } from './upgrade-rows.ts';
 
 /** One photo session. Its id is a client-made UUID so a later upload can be idempotent. */
 export interface SessionRow {
@@ -42,6 +43,28 @@ export interface EmbeddingRow {
   created_at: string;
 }
 
+/**
+ * The change engine's copy of one photo (SPEC "Change engine"), kept beside its image row: the 256-px RGB raster
+ * later sessions are registered to and compared with, and its synthetic noise samples. Made by the preprocess
+ * worker's `prepare`, the same pipeline as the CLI's; independent of the model.
+ */
+export interface ImageChangeRow {
+  /** The image's local id (one row per image). */
+  image_id: number;
+  session_id: string;
+  angle: string;
+  /** `ANALYSIS_VERSION` that made the row; a row of another version is made again by re-analysis. */
+  analysis_version: string;
+  /** Raster size, px (long side 256). */
+  width: number;
+  height: number;
+  /** RGB bytes, row-major, `width × height × 3`. */
+  rgb: Uint8Array;
+  /** Synthetic noise samples of the photo against augmented copies of itself, ΔE*. */
+  noise_samples: number[];
+  created_at: string;
+}
+
 /** A session's analysis by one model, without the per-angle part (kept in `angle_analyses`). */
 export interface AnalysisRow extends Omit<SessionAnalysis, 'angles'> {
   created_at: string;
@@ -61,6 +84,8 @@ export interface ImageStageTimings {
   decode_ms: number;
   quality_ms: number;
   preprocess_ms: number;
+  /** Change raster and noise samples; absent in logs written before the change engine. */
+  change_ms?: number;
   embed_ms: number;
 }
 
@@ -150,6 +175,7 @@ export class BcdDatabase extends Dexie {
   embeddings!: EntityTable<EmbeddingRow, 'id'>;
   analyses!: Table<AnalysisRow, [string, string]>;
   angle_analyses!: EntityTable<AngleAnalysisRow, 'id'>;
+  image_changes!: EntityTable<ImageChangeRow, 'image_id'>;
   analysis_logs!: EntityTable<AnalysisLogRow, 'id'>;
   feedback!: EntityTable<FeedbackRow, 'id'>;
   outbox!: EntityTable<OutboxRow, 'id'>;
@@ -176,6 +202,14 @@ export class BcdDatabase extends Dexie {
         sync_state: 'key',
       })
       .upgrade((tx) => tx.table('outbox').clear());
+    // Version 3: the change engine (analysis version bcd-2.0.0). Each photo's change raster is kept beside it;
+    // analyses stored before get the new fields' empty values (re-analysis, offered in Settings, fills them).
+    this.version(3)
+      .stores({ image_changes: 'image_id, session_id' })
+      .upgrade(async (tx) => {
+        await tx.table('angle_analyses').toCollection().modify(withChangeFields);
+        await tx.table('analyses').toCollection().modify(withNumericAngleAware);
+      });
   }
 }
 
@@ -190,6 +224,7 @@ export const TABLE_NAMES = [
   'embeddings',
   'analyses',
   'angle_analyses',
+  'image_changes',
   'analysis_logs',
   'feedback',
 ] as const;

@@ -1,6 +1,6 @@
 /**
- * JSON encoding of stored rows for the export file: Blobs and Float32Arrays become tagged base64 objects, so
- * photos and vectors survive a round trip byte for byte.
+ * JSON encoding of stored rows for the export file: Blobs, Float32Arrays and Uint8Arrays become tagged base64
+ * objects, so photos, vectors and change rasters survive a round trip byte for byte.
  */
 
 interface EncodedBlob {
@@ -9,6 +9,9 @@ interface EncodedBlob {
 }
 interface EncodedFloat32 {
   $f32: string;
+}
+interface EncodedUint8 {
+  $u8: string;
 }
 
 /** Base64 of bytes, in chunks so large photos do not overflow the argument list of `String.fromCharCode`. */
@@ -33,7 +36,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Turns a stored value into plain JSON data (Blob and Float32Array become tagged base64 objects). */
+/** Turns a stored value into plain JSON data (Blob, Float32Array and Uint8Array become tagged base64 objects). */
 export async function encodeValue(value: unknown): Promise<unknown> {
   if (value instanceof Blob) {
     return {
@@ -46,6 +49,7 @@ export async function encodeValue(value: unknown): Promise<unknown> {
       $f32: bytesToBase64(new Uint8Array(value.buffer, value.byteOffset, value.byteLength)),
     } as EncodedFloat32;
   }
+  if (value instanceof Uint8Array) return { $u8: bytesToBase64(value) } as EncodedUint8;
   if (Array.isArray(value)) return Promise.all(value.map(encodeValue));
   if (isRecord(value)) {
     const out: Record<string, unknown> = {};
@@ -63,6 +67,7 @@ export function decodeValue(value: unknown): unknown {
     return new Blob([base64ToBytes(value.$blob)], { type: value.type });
   }
   if (typeof value.$f32 === 'string') return new Float32Array(base64ToBytes(value.$f32).buffer);
+  if (typeof value.$u8 === 'string') return base64ToBytes(value.$u8);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = decodeValue(v);
   return out;

@@ -1,9 +1,13 @@
+import { toHistorySession } from '../../core/scoring/index.ts';
 import type {
+  DatedSession,
   HistorySession,
+  ImageChange,
   ScoredImage,
   ScoringSession,
   SessionAnalysis,
 } from '../../core/scoring/index.ts';
+import { currentChanges, imageChangeRow } from './changes.ts';
 import type {
   AnalysisLogRow,
   AnalysisRow,
@@ -18,6 +22,8 @@ import { StorageFullError, isQuotaError } from './storage.ts';
 /** A photo of a new session, analysed and ready to be stored. */
 export interface NewImage extends Omit<ImageRow, 'id' | 'session_id' | 'created_at'> {
   embedding: Float32Array;
+  /** The change engine's raster and noise samples of the photo (kept in `image_changes`). */
+  change: ImageChange;
 }
 
 /** Everything one analysed session writes. */
@@ -39,21 +45,31 @@ function byAngleThenPosition(a: { angle: string; position: number }, b: { angle:
   return a.angle === b.angle ? a.position - b.position : a.angle < b.angle ? -1 : 1;
 }
 
-/** Builds the scoring view of stored photos that carry an embedding of `modelId`. */
-function scoredImages(images: ImageRow[], embeddings: EmbeddingRow[], modelId: string): ScoredImage[] {
+/**
+ * Builds the scoring view of stored photos that carry an embedding of `modelId`, each with its change raster
+ * when it has one of the analysis version in use.
+ */
+function scoredImages(
+  images: readonly ImageRow[],
+  embeddings: readonly EmbeddingRow[],
+  changes: ReadonlyMap<number, ImageChange>,
+  modelId: string,
+): ScoredImage[] {
   const vectors = new Map(
     embeddings.filter((e) => e.model_id === modelId).map((e) => [e.image_id, e.vector]),
   );
-  return [...images].sort(byAngleThenPosition).flatMap((image) => {
-    const embedding = image.id === undefined ? undefined : vectors.get(image.id);
-    return embedding
-      ? [{ image_id: String(image.id), angle: image.angle, embedding, quality: image.quality }]
-      : [];
+  return [...images].sort(byAngleThenPosition).flatMap((image): ScoredImage[] => {
+    if (image.id === undefined) return [];
+    const embedding = vectors.get(image.id);
+    if (!embedding) return [];
+    const change = changes.get(image.id);
+    const scored = { image_id: String(image.id), angle: image.angle, embedding, quality: image.quality };
+    return [change ? { ...scored, change } : scored];
   });
 }
 
 /**
- * Scoring view of one stored session: its photos embedded by `modelId`.
+ * Scoring view of one stored session: its photos embedded by `modelId`, with their change rasters.
  * @returns undefined when the session does not exist.
  */
 export async function loadScoringSession(
@@ -61,36 +77,57 @@ export async function loadScoringSession(
   modelId: string,
 ): Promise<ScoringSession | undefined> {
   if (!(await db.sessions.get(sessionId))) return undefined;
-  const [images, embeddings] = await Promise.all([
+  const [images, embeddings, changes] = await Promise.all([
     db.images.where('session_id').equals(sessionId).toArray(),
     db.embeddings.where('session_id').equals(sessionId).toArray(),
+    currentChanges([sessionId]),
   ]);
-  return { session_id: sessionId, model_id: modelId, images: scoredImages(images, embeddings, modelId) };
+  return {
+    session_id: sessionId,
+    model_id: modelId,
+    images: scoredImages(images, embeddings, changes, modelId),
+  };
 }
 
 /**
- * The history a new session is scored against: every stored session analysed by `modelId`, oldest first, with
- * the angle change it was given (null when it had no baseline), exactly as the CLI feeds `analyzeSession`.
+ * Every stored session with a photo embedded by `modelId`, dated by when it was made (`created_at`: the app keeps
+ * no other date per session), as the core's `scoreHistory` takes them. Sessions without such a photo are left out.
  */
-export async function loadScoringHistory(modelId: string): Promise<HistorySession[]> {
-  const [sessions, analyses, images, embeddings] = await Promise.all([
+export async function loadDatedSessions(modelId: string): Promise<DatedSession[]> {
+  const [sessions, images, embeddings, changes] = await Promise.all([
     db.sessions.orderBy('created_at').toArray(),
-    db.analyses.where('model_id').equals(modelId).toArray(),
     db.images.toArray(),
     db.embeddings.where('model_id').equals(modelId).toArray(),
+    currentChanges(),
   ]);
-  const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
   return sessions.flatMap((s) => {
-    const analysis = analysisOf.get(s.id);
-    if (!analysis) return [];
     const own = scoredImages(
       images.filter((i) => i.session_id === s.id),
       embeddings.filter((e) => e.session_id === s.id),
+      changes,
       modelId,
     );
-    if (own.length === 0) return [];
-    const angle_aware_score = analysis.baseline_used.sessions > 0 ? analysis.angle_aware_score : null;
-    return [{ session_id: s.id, model_id: modelId, images: own, angle_aware_score }];
+    return own.length === 0 ? [] : [{ session_id: s.id, model_id: modelId, images: own, taken_at: s.created_at }];
+  });
+}
+
+/**
+ * The history a new session is scored against: every stored session analysed by `modelId`, oldest first, made
+ * from its stored analysis by the core's own rule (`toHistorySession`: its angle change, and the raw local change
+ * of each angle against its references as real noise samples), exactly as `scoreHistory` builds it for the CLI.
+ */
+export async function loadScoringHistory(modelId: string): Promise<HistorySession[]> {
+  const [sessions, analyses, angleRows] = await Promise.all([
+    loadDatedSessions(modelId),
+    db.analyses.where('model_id').equals(modelId).toArray(),
+    db.angle_analyses.filter((a) => a.model_id === modelId).toArray(),
+  ]);
+  const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
+  return sessions.flatMap(({ taken_at: _, ...session }) => {
+    const analysis = analysisOf.get(session.session_id);
+    if (!analysis) return [];
+    const angles = angleRows.filter((a) => a.session_id === session.session_id);
+    return [toHistorySession(session, { ...analysis, angles })];
   });
 }
 
@@ -105,7 +142,7 @@ export async function listSessions(modelId: string): Promise<SessionSummary[]> {
 }
 
 /**
- * Writes an analysed session, its photos, embeddings, analysis and log in one transaction: either all of it is
+ * Writes an analysed session, its photos, embeddings, change rasters, analysis and log in one transaction: either all of it is
  * stored or none of it (no partial session is left behind).
  * @returns the stored image ids, in the order of `input.images`.
  * @throws StorageFullError when the device is out of space (nothing was written); other errors as they come.
@@ -117,13 +154,22 @@ export async function saveAnalysedSession(input: NewSession): Promise<number[]> 
   try {
     return await db.transaction(
       'rw',
-      [db.sessions, db.images, db.embeddings, db.analyses, db.angle_analyses, db.analysis_logs],
+      [
+        db.sessions,
+        db.images,
+        db.embeddings,
+        db.image_changes,
+        db.analyses,
+        db.angle_analyses,
+        db.analysis_logs,
+      ],
       async () => {
         await db.sessions.add(session);
         const ids: number[] = [];
-        for (const { embedding, ...image } of input.images) {
+        for (const { embedding, change, ...image } of input.images) {
           const id = (await db.images.add({ ...image, session_id: session.id, created_at: now })) as number;
           ids.push(id);
+          await db.image_changes.add(imageChangeRow({ ...image, id, session_id: session.id }, change, now));
           await db.embeddings.add({
             image_id: id,
             session_id: session.id,
@@ -167,6 +213,7 @@ export async function deleteSession(sessionId: string): Promise<number[]> {
       db.sessions,
       db.images,
       db.embeddings,
+      db.image_changes,
       db.analyses,
       db.angle_analyses,
       db.analysis_logs,
@@ -178,6 +225,7 @@ export async function deleteSession(sessionId: string): Promise<number[]> {
       const imageIds = (await db.images.where('session_id').equals(sessionId).primaryKeys()) as number[];
       await db.images.where('session_id').equals(sessionId).delete();
       await db.embeddings.where('session_id').equals(sessionId).delete();
+      await db.image_changes.where('session_id').equals(sessionId).delete();
       await db.analyses.where('session_id').equals(sessionId).delete();
       await db.angle_analyses.where('session_id').equals(sessionId).delete();
       await db.analysis_logs.where('session_id').equals(sessionId).delete();

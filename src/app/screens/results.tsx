@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
+import { ANALYSIS_VERSION } from '../../core/config.ts';
+import { AngleChange } from '../components/angle-change.tsx';
 import { Figure } from '../components/figure.tsx';
 import { FlagButton } from '../components/flag-button.tsx';
 import { LevelBadge } from '../components/level-badge.tsx';
@@ -11,14 +12,11 @@ import { SimilarPhoto } from '../components/similar-photo.tsx';
 import { ConsentOffer } from '../components/consent-offer.tsx';
 import { SyncState } from '../components/sync-state.tsx';
 import type { NewFeedback } from '../db/feedback.ts';
-import type { SessionResult } from '../db/results.ts';
-import { loadSessionResult } from '../db/results.ts';
 import type { AngleAnalysisRow } from '../db/schema.ts';
-import { db } from '../db/schema.ts';
-import { deleteSession } from '../db/sessions.ts';
 import { useLiveQuery } from '../state/live-query.ts';
+import { removeSession, sessionResult, sessionSyncRow } from '../state/results.ts';
+import type { SessionResult } from '../state/results.ts';
 import { navigate, routeHref } from '../state/router.ts';
-import { unindexPhotos } from '../state/similar.ts';
 import { syncEngine } from '../state/sync.ts';
 import { recordFeedback } from '../sync/outbox.ts';
 import { angleName } from '../text/angles.ts';
@@ -32,6 +30,7 @@ async function flag(input: NewFeedback): Promise<void> {
 }
 
 const LAYER_NAMES: Record<string, string> = {
+  registered_local_change: 'each photo lined up with your earlier photos of its angle, area by area',
   angle_embedding: 'each angle against its own earlier photos',
   session_embedding: 'the whole session against earlier sessions',
 };
@@ -50,11 +49,11 @@ function Headline(props: { result: SessionResult }) {
       </Figure>
       <Figure
         label="Angle change"
-        display={a.angle_aware_score === null ? '—' : formatScore(a.angle_aware_score)}
+        display={formatScore(a.angle_aware_score)}
         value={a.angle_aware_score}
         testId="angle-change"
       >
-        {a.angle_aware_score === null ? 'No earlier photo of these angles' : 'Mean over shared angles'}
+        {a.comparison_layers_used.length === 0 ? 'No earlier photo of these angles' : 'Mean over shared angles'}
       </Figure>
       <Figure
         label="Confidence"
@@ -114,8 +113,16 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
   const images = result.images.filter((i) => i.angle === angle.angle);
   const flagged = (imageId: number | undefined) =>
     result.feedback.some((f) => f.kind === 'bad_photo' && f.image_id === imageId);
+  const sessionDates = new Map(result.baseline.map((s) => [s.id, s.created_at]));
   return (
-    <section class="card" data-testid={`angle-${angle.angle}`}>
+    <section
+      class="card"
+      data-testid={`angle-${angle.angle}`}
+      data-change-method={angle.change_method ?? ''}
+      data-registration={angle.registration?.method ?? ''}
+      data-changed-area={angle.changed_area_fraction}
+      data-change-map={angle.change_map?.cells.join(',') ?? ''}
+    >
       <div class="spread">
         <h3>{angleName(angle.angle)}</h3>
         <LevelBadge level={angle.variation_level} />
@@ -134,6 +141,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
           ? 'first photo of this angle'
           : `against ${angle.baseline_sessions} earlier session${angle.baseline_sessions > 1 ? 's' : ''}`}
       </p>
+      <AngleChange sessionId={result.session.id} angle={angle} sessionDates={sessionDates} />
       {images.map((image) => (
         <div class="slot-photo" key={image.id} data-testid="result-photo" style={{ marginBottom: '0.6rem' }}>
           <PhotoThumb blob={image.thumbnail} alt={`${angleName(image.angle)} as the model saw it`} />
@@ -189,7 +197,7 @@ function DeleteSession(props: { sessionId: string; shared: boolean }) {
           type="button"
           class="primary"
           onClick={async () => {
-            await unindexPhotos(await deleteSession(props.sessionId));
+            await removeSession(props.sessionId);
             navigate({ name: 'history' });
           }}
         >
@@ -205,8 +213,8 @@ function DeleteSession(props: { sessionId: string; shared: boolean }) {
 
 /** The Results screen of one session. */
 export function ResultsScreen(props: { sessionId: string }) {
-  const result = useLiveQuery(() => loadSessionResult(props.sessionId, DEFAULT_MODEL_ID), [props.sessionId]);
-  const sync = useLiveQuery(() => db.session_sync.get(props.sessionId), [props.sessionId]);
+  const result = useLiveQuery(() => sessionResult(props.sessionId), [props.sessionId]);
+  const sync = useLiveQuery(() => sessionSyncRow(props.sessionId), [props.sessionId]);
   const syncRow = sync.status === 'ready' ? sync.value : undefined;
   if (result.status === 'loading') {
     return (
@@ -240,6 +248,12 @@ export function ResultsScreen(props: { sessionId: string }) {
         BCD measures how much your photos changed compared with your own earlier sessions. It cannot say why
         they changed; light, pose and clothing all count.
       </p>
+      {r.analysis.analysis_version !== ANALYSIS_VERSION && (
+        <Notice kind="hint" testId="earlier-version">
+          This session was analysed by an earlier version of BCD ({r.analysis.analysis_version}). Analyse it again
+          in Settings to line its photos up with your earlier ones and see where they changed.
+        </Notice>
+      )}
       <ConsentOffer />
       <SamePhotoNotice modelId={r.analysis.model_id} images={r.images} embeddings={r.embeddings} />
       <HowMeasured result={r} />

@@ -1,6 +1,5 @@
 import { DEFAULT_ANGLES, ANALYSIS_VERSION } from '../../core/config.ts';
-import { analyzeSession } from '../../core/scoring/index.ts';
-import type { ScoredImage } from '../../core/scoring/index.ts';
+import type { ScoredImage, SessionAnalysis } from '../../core/scoring/index.ts';
 import type { AnalysisStage, ImageAnalysis } from '../analysis/client.ts';
 import type { ImageStageTimings } from '../db/schema.ts';
 import { loadScoringHistory, logFailedAnalysis, saveAnalysedSession } from '../db/sessions.ts';
@@ -60,7 +59,8 @@ function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; positio
 
 /**
  * Analyses the draft's photos in the workers, scores the session against the stored history of the same model
- * with the shared scoring core, and stores everything in one transaction; then wakes the sync engine.
+ * with the shared scoring core (in the preprocess worker, which runs the change engine), and stores everything in
+ * one transaction; then wakes the sync engine.
  * @returns the new session's id.
  * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
  *   StorageFullError when the device is out of space (nothing is stored).
@@ -122,13 +122,29 @@ export async function analyseSession(
       angle: photo.angle,
       embedding: result.embedding,
       quality: result.quality,
+      change: result.change,
     }));
-  const history = await loadScoringHistory(info.id);
-  const analysis = analyzeSession(
-    { session_id: sessionId, model_id: info.id, images },
-    history,
-    SCORING_OPTIONS,
-  );
+  let analysis: SessionAnalysis;
+  try {
+    const history = await loadScoringHistory(info.id);
+    analysis = await analysisClient().scoreSession(
+      { session_id: sessionId, model_id: info.id, images },
+      history,
+      SCORING_OPTIONS,
+      { signal: options.signal },
+    );
+  } catch (err) {
+    const error = { stage: 'scoring', code: codeOf(err), message: messageOf(err) };
+    await logFailedAnalysis({
+      ...logBase,
+      images: timings,
+      scoring_ms: performance.now() - scoringStarted,
+      total_ms: performance.now() - started,
+      confidence: null,
+      errors: [error],
+    }).catch(() => undefined);
+    throw new SessionAnalysisError(error.message, error.code);
+  }
   const scoringMs = performance.now() - scoringStarted;
 
   report(total, 'saving', 0.1);
@@ -143,6 +159,7 @@ export async function analyseSession(
     sha256: photo.sha256,
     quality: result.quality,
     embedding: result.embedding,
+    change: result.change,
   }));
   const createdAt = new Date().toISOString();
   const ids = await saveAnalysedSession({

@@ -1,11 +1,24 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Registration } from '../../core/change/index.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
+import { latestAngleRaster } from '../db/changes.ts';
 import { angleName } from '../text/angles.ts';
 import { analysisClient } from './services.ts';
 
 /** Where a photo's quality check stands. */
 export type PhotoCheck =
-  { status: 'checking' } | { status: 'ready'; quality: ImageQuality; width: number; height: number };
+  | { status: 'checking' }
+  | {
+      status: 'ready';
+      quality: ImageQuality;
+      width: number;
+      height: number;
+      /**
+       * How the photo registers to the angle's latest earlier photo (as the analysis will register it); null when
+       * no earlier session has a photo of the angle.
+       */
+      alignment: Registration | null;
+    };
 
 /** A photo waiting in a slot of the new session. */
 export interface DraftPhoto {
@@ -70,10 +83,13 @@ function addMessage(angle: string, fileName: string, message: string): void {
 }
 
 /**
- * Adds photos to an angle's slot and checks their quality at once. A file that cannot be used (not an image,
- * damaged, too small…) or is already in the session is not added; the slot says why instead.
+ * Adds photos to an angle's slot and checks their quality at once, and whether they line up with the angle's
+ * latest earlier photo (so the slot can say so before the analysis does). A file that cannot be used (not an
+ * image, damaged, too small…) or is already in the session is not added; the slot says why instead.
  */
 export async function addPhotos(angle: string, files: readonly File[]): Promise<void> {
+  // A failed read only costs the alignment check, never the photo.
+  const reference = await latestAngleRaster(angle).catch(() => undefined);
   await Promise.all(
     files.map(async (file) => {
       const sha256 = await sha256Hex(file);
@@ -93,7 +109,7 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
       };
       update((d) => ({ ...d, photos: [...d.photos, photo] }));
       try {
-        const result = await analysisClient().checkQuality(file);
+        const result = await analysisClient().checkQuality(file, { reference });
         update((d) => ({
           ...d,
           photos: d.photos.map((p) => (p.key === key ? { ...p, check: { status: 'ready', ...result } } : p)),

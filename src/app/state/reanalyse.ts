@@ -1,20 +1,29 @@
-import { analyzeSession, toHistorySession } from '../../core/scoring/index.ts';
-import type { HistorySession, SessionAnalysis } from '../../core/scoring/index.ts';
-import { photosWithoutEmbedding, replaceAnalyses, saveEmbedding } from '../db/reanalyse.ts';
-import { db } from '../db/schema.ts';
-import { loadScoringSession } from '../db/sessions.ts';
+import { imageChangeRow } from '../db/changes.ts';
+import {
+  photosWithoutChange,
+  photosWithoutEmbedding,
+  replaceAnalyses,
+  saveEmbedding,
+  saveImageChange,
+} from '../db/reanalyse.ts';
+import type { ImageRow } from '../db/schema.ts';
+import { loadDatedSessions } from '../db/sessions.ts';
 import { queueAnalysesAgain } from '../sync/outbox.ts';
 import { SCORING_OPTIONS } from './analyse.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { resetPhotoIndex } from './similar.ts';
 import { syncEngine } from './sync.ts';
 
+export { reanalysisNeeds, type ReanalysisNeeds } from '../db/reanalyse.ts';
+
 /**
- * After a model change (SPEC "Embedding"): embeds every stored photo the model in use has not seen, then scores
- * every session again in date order against the ones before it, as `bcd analyze` does with a history folder, and
- * queues the new analyses of shared sessions for sync.
- * Embeddings are kept as they come, so a cancelled or interrupted run goes on where it stopped.
- * @returns how many photos were embedded and sessions scored.
+ * After a model change (SPEC "Embedding") or an analysis-version change (SPEC "Change engine"): prepares every
+ * stored photo again that the model in use has not embedded (and embeds it) or that has no change raster of the
+ * analysis version in use, then scores every session again with the core's `scoreHistory` in the preprocess
+ * worker (sessions in the order they were made, each against the ones before it, as `bcd analyze` does with a
+ * history folder), and queues the new analyses of shared sessions for sync.
+ * Embeddings and rasters are kept as they come, so a cancelled or interrupted run goes on where it stopped.
+ * @returns how many photos were prepared again and sessions scored.
  * @throws AnalysisError (`aborted` when cancelled), StorageFullError when out of space.
  */
 export async function reanalyseHistory(options: {
@@ -22,31 +31,22 @@ export async function reanalyseHistory(options: {
   onProgress?: (fraction: number) => void;
 }): Promise<{ photos: number; sessions: number }> {
   const info = await modelInfo();
-  const photos = await photosWithoutEmbedding(info.id);
+  const toEmbed = await photosWithoutEmbedding(info.id);
+  const toEmbedIds = new Set(toEmbed.map((i) => i.id));
+  const photos = [...toEmbed, ...(await photosWithoutChange()).filter((i) => !toEmbedIds.has(i.id))];
+  // Scoring the history counts as one more photo's worth of the progress bar.
+  const report = (done: number) => options.onProgress?.(done / (photos.length + 1));
   for (const [i, image] of photos.entries()) {
-    const result = await analysisClient().analyseImage(image.blob, {
+    await prepareAgain(image, toEmbedIds.has(image.id), info.id, {
       signal: options.signal,
-      onProgress: (_stage, fraction) => options.onProgress?.((i + fraction) / (photos.length + 1)),
-    });
-    await saveEmbedding({
-      image_id: image.id as number,
-      session_id: image.session_id,
-      angle: image.angle,
-      model_id: info.id,
-      vector: result.embedding,
-      created_at: new Date().toISOString(),
+      onProgress: (fraction) => report(i + fraction),
     });
   }
 
-  const history: HistorySession[] = [];
-  const analyses: SessionAnalysis[] = [];
-  for (const session of await db.sessions.orderBy('created_at').toArray()) {
-    const scoring = await loadScoringSession(session.id, info.id);
-    if (!scoring || scoring.images.length === 0) continue;
-    const analysis = analyzeSession(scoring, history, SCORING_OPTIONS);
-    history.push(toHistorySession(scoring, analysis));
-    analyses.push(analysis);
-  }
+  const analyses = await analysisClient().scoreHistory(await loadDatedSessions(info.id), SCORING_OPTIONS, {
+    signal: options.signal,
+    onProgress: (done, total) => report(photos.length + done / total),
+  });
   await replaceAnalyses(info.id, analyses);
   resetPhotoIndex();
   // Shared sessions send their new analysis and vectors.
@@ -54,4 +54,33 @@ export async function reanalyseHistory(options: {
   syncEngine().kick();
   options.onProgress?.(1);
   return { photos: photos.length, sessions: analyses.length };
+}
+
+/** Runs a stored photo through the workers again and stores its change raster, and its embedding if `embed`. */
+async function prepareAgain(
+  image: ImageRow,
+  embed: boolean,
+  modelId: string,
+  options: { signal?: AbortSignal; onProgress: (fraction: number) => void },
+): Promise<void> {
+  const stored = { id: image.id as number, session_id: image.session_id, angle: image.angle };
+  const now = new Date().toISOString();
+  if (!embed) {
+    const change = await analysisClient().prepareChange(image.blob, { signal: options.signal });
+    await saveImageChange(imageChangeRow(stored, change, now));
+    return;
+  }
+  const result = await analysisClient().analyseImage(image.blob, {
+    signal: options.signal,
+    onProgress: (_stage, fraction) => options.onProgress(fraction),
+  });
+  await saveEmbedding({
+    image_id: stored.id,
+    session_id: image.session_id,
+    angle: image.angle,
+    model_id: modelId,
+    vector: result.embedding,
+    created_at: now,
+  });
+  await saveImageChange(imageChangeRow(stored, result.change, now));
 }

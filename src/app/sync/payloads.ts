@@ -1,10 +1,13 @@
 import type { ImageQuality } from '../../core/quality/index.ts';
-import type {
-  AnalysisLogSchema,
-  ConsentScope,
-  EmbeddingBody,
-  FeedbackBody,
-  SessionUpload,
+import {
+  MAX_ANALYSIS_TEXT,
+  type AngleAnalysisBody,
+  type AnalysisLogSchema,
+  type ConsentScope,
+  type EmbeddingBody,
+  type FeedbackBody,
+  type RegistrationBody,
+  type SessionUpload,
 } from '../../sync/contract.ts';
 import type { z } from 'zod';
 import type {
@@ -88,6 +91,52 @@ export interface StoredAnalysis {
   readonly embeddings: readonly EmbeddingRow[];
 }
 
+/** `text` cut to the contract's length, so a long OpenCV message in a failure reason never makes a body invalid. */
+function bounded(text: string | null): string | null {
+  return text === null || text.length <= MAX_ANALYSIS_TEXT
+    ? text
+    : `${text.slice(0, MAX_ANALYSIS_TEXT - 1)}…`;
+}
+
+function registrationBody(registration: NonNullable<AngleAnalysisRow['registration']>): RegistrationBody {
+  const correlation = registration.ecc_correlation;
+  return {
+    method: registration.method,
+    // Cauchy–Schwarz in floating point lets the correlation of a photo with itself round past 1.
+    ecc_correlation: correlation === null ? null : Math.min(1, Math.max(-1, correlation)),
+    inliers: registration.inliers,
+    overlap: registration.overlap,
+    failure: bounded(registration.failure),
+    reference_session_id: registration.reference_session_id,
+    hint: bounded(registration.hint),
+  };
+}
+
+/**
+ * One angle analysis as the contract wants it, with the change engine's fields (without its embedding, which
+ * travels as a vector).
+ */
+function angleAnalysisBody(a: AngleAnalysisRow): AngleAnalysisBody {
+  return {
+    angle: a.angle,
+    image_count: a.image_count,
+    change_score: a.change_score,
+    variation_level: a.variation_level,
+    baseline_sessions: a.baseline_sessions,
+    angle_quality_score: a.angle_quality_score,
+    change_method: a.change_method,
+    change_map: a.change_map && {
+      rows: a.change_map.rows,
+      cols: a.change_map.cols,
+      cells: [...a.change_map.cells],
+    },
+    changed_area_fraction: a.changed_area_fraction,
+    registration: a.registration && registrationBody(a.registration),
+    noise_floor: a.noise_floor && { ...a.noise_floor },
+    references: a.references.map((r) => ({ session_id: r.session_id, raw_delta_e: r.raw_delta_e })),
+  };
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -142,14 +191,7 @@ export function analysisBodies(
       baseline_used: { ...analysis.baseline_used, session_ids: [...analysis.baseline_used.session_ids] },
       comparison_layers_used: [...analysis.comparison_layers_used],
     },
-    angle_analyses: angles.map((a) => ({
-      angle: a.angle,
-      image_count: a.image_count,
-      change_score: a.change_score,
-      variation_level: a.variation_level,
-      baseline_sessions: a.baseline_sessions,
-      angle_quality_score: a.angle_quality_score,
-    })),
+    angle_analyses: angles.map(angleAnalysisBody),
     ...(summary.length > 0 ? { embeddings: summary } : {}),
   };
   if (!withVectors) return [first];

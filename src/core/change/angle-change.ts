@@ -1,5 +1,6 @@
 import type { OpenCv } from '../cv.ts';
 import { calibratedScore, noiseFloor } from './calibration.ts';
+import type { NoiseModel } from './calibration.ts';
 import { comparePair } from './compare-pair.ts';
 import type { PairComparison } from './compare-pair.ts';
 import type { CellMap } from './grid.ts';
@@ -43,7 +44,7 @@ export interface NoiseFloorInfo {
   readonly synthetic: number;
   /** Real samples (earlier sessions of this angle compared with their references). */
   readonly real: number;
-  /** The floor: the person's 95th noise percentile for this angle, ΔE*. */
+  /** The floor: the person's 95th noise percentile for this angle, in raw-score units (ΔE*). */
   readonly delta_e: number;
 }
 
@@ -119,15 +120,15 @@ export function angleLocalChange(cv: OpenCv, input: AngleChangeInput): AngleLoca
   const recentRaws = recent.flatMap((c) => (c.result.raw === null ? [] : [c.result.raw]));
   const raw = Math.max(median(recentRaws), first?.result.raw ?? -Infinity);
   const synthetic = all.flatMap(({ ref }) => ref.change.noise_samples);
-  const floor = noiseFloor(synthetic, input.realSamples);
+  const noise = noiseFloor(synthetic, input.realSamples);
   const cells = latest.result.cells as CellMap;
   return {
-    score: calibratedScore(raw, floor),
+    score: calibratedScore(raw, noise),
     raw_delta_e: raw,
-    change_map: changeMapOf(cells, floor),
-    changed_area_fraction: changedShare(cells, floor),
+    change_map: changeMapOf(cells, noise),
+    changed_area_fraction: changedShare(cells, noise),
     registration: angleRegistration(latest.ref, latest.result),
-    noise_floor: { synthetic: synthetic.length, real: input.realSamples.length, delta_e: floor },
+    noise_floor: { synthetic: synthetic.length, real: input.realSamples.length, delta_e: noise.p95 },
     references,
   };
 }
@@ -151,21 +152,21 @@ function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function changeMapOf(cells: CellMap, floor: number): ChangeMap {
+function changeMapOf(cells: CellMap, noise: NoiseModel): ChangeMap {
   return {
     rows: cells.rows,
     cols: cells.cols,
-    cells: Array.from(cells.values, (v) => (Number.isNaN(v) ? CELL_OUTSIDE : Math.round(254 * calibratedScore(v, floor)))),
+    cells: Array.from(cells.values, (v) => (Number.isNaN(v) ? CELL_OUTSIDE : Math.round(254 * calibratedScore(v, noise)))),
   };
 }
 
-function changedShare(cells: CellMap, floor: number): number {
+function changedShare(cells: CellMap, noise: NoiseModel): number {
   let valid = 0;
   let changed = 0;
   for (const v of cells.values) {
     if (Number.isNaN(v)) continue;
     valid++;
-    if (v >= floor) changed++;
+    if (v >= noise.p95) changed++;
   }
   return valid === 0 ? 0 : changed / valid;
 }

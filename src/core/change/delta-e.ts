@@ -27,45 +27,59 @@ export function labOf(cv: OpenCv, rgb: Uint8Array, width: number, height: number
 }
 
 /**
- * Colour difference with a spatial tolerance (SPEC "Change engine" step 3): for each pixel of the photo, the
- * smallest CIE76 ΔE* (Euclidean distance in L*a*b*) to the reference pixels within `radius` px. What residual
- * misregistration leaves (an edge one pixel off) then costs nothing, while a mark that covers many pixels keeps its
- * full difference. ΔE* ≈ 2.3 is a just-noticeable difference (Sharma, Digital Color Imaging Handbook, 2003).
- * Written by hand: OpenCV.js has no per-pixel minimum over shifted colour distances, and this loop is ≈ 9 × 50 k.
+ * Colour difference with a spatial tolerance (SPEC "Change engine" step 3): for each shift s of the reference within
+ * ±`blockRadius` px, a map of the smallest CIE76 ΔE* (Euclidean distance in L*a*b*) from each photo pixel to the
+ * reference pixels within ±`pixelRadius` px of its position + s. The per-pixel tolerance absorbs an edge one pixel
+ * off; the shift, chosen later per window (see `blockMaxCells`), absorbs a slow non-rigid drift of up to
+ * `blockRadius` more pixels that one homography cannot follow, while a mark cannot be explained by any shift.
+ * ΔE* ≈ 2.3 is a just-noticeable difference (Sharma, Digital Color Imaging Handbook, 2003).
+ * Written by hand: OpenCV.js has no per-pixel minimum over shifted colour distances.
  * @param photo, reference L*a*b* floats, `width × height × 3`.
- * @returns ΔE* per pixel, `width × height`.
+ * @returns one ΔE* map (`width × height`) per shift, row-major over the (2·blockRadius + 1)² shifts.
  */
 export function toleranceDeltaE(
   photo: Float32Array,
   reference: Float32Array,
   width: number,
   height: number,
-  radius = 1,
-): Float32Array {
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = (y * width + x) * 3;
-      const l = photo[p]!;
-      const a = photo[p + 1]!;
-      const b = photo[p + 2]!;
-      let best = Infinity;
-      for (let dy = -radius; dy <= radius; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -radius; dx <= radius; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
+  pixelRadius = 1,
+  blockRadius = 1,
+): Float32Array[] {
+  const reach = pixelRadius + blockRadius;
+  const side = 2 * reach + 1;
+  // Squared ΔE* for every offset within ±reach (borders clamped).
+  const byOffset: Float32Array[] = [];
+  for (let dy = -reach; dy <= reach; dy++) {
+    for (let dx = -reach; dx <= reach; dx++) {
+      const d2 = new Float32Array(width * height);
+      for (let y = 0; y < height; y++) {
+        const yy = Math.min(height - 1, Math.max(0, y + dy));
+        for (let x = 0; x < width; x++) {
+          const xx = Math.min(width - 1, Math.max(0, x + dx));
+          const p = (y * width + x) * 3;
           const q = (yy * width + xx) * 3;
-          const dl = l - reference[q]!;
-          const da = a - reference[q + 1]!;
-          const db = b - reference[q + 2]!;
-          const d2 = dl * dl + da * da + db * db;
-          if (d2 < best) best = d2;
+          const dl = photo[p]! - reference[q]!;
+          const da = photo[p + 1]! - reference[q + 1]!;
+          const db = photo[p + 2]! - reference[q + 2]!;
+          d2[y * width + x] = dl * dl + da * da + db * db;
         }
       }
-      out[y * width + x] = Math.sqrt(best);
+      byOffset.push(d2);
     }
   }
-  return out;
+  const maps: Float32Array[] = [];
+  for (let sy = -blockRadius; sy <= blockRadius; sy++) {
+    for (let sx = -blockRadius; sx <= blockRadius; sx++) {
+      const out = new Float32Array(width * height).fill(Infinity);
+      for (let oy = -pixelRadius; oy <= pixelRadius; oy++) {
+        for (let ox = -pixelRadius; ox <= pixelRadius; ox++) {
+          const d2 = byOffset[(sy + oy + reach) * side + (sx + ox + reach)]!;
+          for (let i = 0; i < out.length; i++) if (d2[i]! < out[i]!) out[i] = d2[i]!;
+        }
+      }
+      for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]!);
+      maps.push(out);
+    }
+  }
+  return maps;
 }

@@ -4,14 +4,15 @@ import { withMats } from '../mat-scope.ts';
 /**
  * Terms of the per-channel model that predicts the reference's value from the photo's value p (0–1) at position
  * x, y (−1…1): an offset, a gain and a square term (exposure, white balance and a gamma change of the whole
- * session), and a multiplicative ramp, linear and quadratic in x and y (light falling off across the frame).
+ * session), and a multiplicative ramp, linear and quadratic in x and y (light falling off across the frame, also
+ * along a diagonal).
  */
-const TERMS = 7;
+const TERMS = 8;
 /** Share of the overlap's pixels kept by each trimmed refit: a local change of up to ≈ 20 % of the frame is left out. */
 const TRIM_KEEP = 0.8;
 /** Trimmed refits after the first least-squares fit. */
 const TRIM_ROUNDS = 2;
-/** Every SAMPLE_STEP-th pixel of each row and column enters the fit (7 terms; 1/9 of ≈ 45 k pixels is plenty). */
+/** Every SAMPLE_STEP-th pixel of each row and column enters the fit (8 terms; 1/9 of ≈ 45 k pixels is plenty). */
 const SAMPLE_STEP = 3;
 /** Ridge on the normal equations, keeping a flat (zero-variance) channel solvable. */
 const RIDGE = 1e-6;
@@ -24,6 +25,7 @@ function fillTerms(p: number, x: number, y: number, t: Float64Array): void {
   t[4] = p * y;
   t[5] = p * x * x;
   t[6] = p * y * y;
+  t[7] = p * x * y;
 }
 
 /**

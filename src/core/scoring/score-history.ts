@@ -45,7 +45,7 @@ export function scoreSession(
         firstFloors.set(angle, {
           synthetic: photo.noise_samples.length,
           real: 0,
-          delta_e: noiseFloor(photo.noise_samples, []),
+          delta_e: noiseFloor(photo.noise_samples, []).p95,
         });
       }
       continue;

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { analyzeHistory } from '../../../src/cli/analyze-history.ts';
 import { createNodeEngine } from '../../../src/cli/engine.ts';
 import type { EmbeddedImage, NodeEngine } from '../../../src/cli/engine.ts';
+import { readHistoryDir } from '../../../src/cli/history-dir.ts';
+import type { AnalyzeReport } from '../../../src/cli/report.ts';
 import { ImageInputError } from '../../../src/core/image/errors.ts';
 import { DATA_DIR } from './serve.ts';
 
@@ -28,4 +31,10 @@ export async function nodeReference(path: string): Promise<NodeOutcome> {
 export async function disposeNodeReference(): Promise<void> {
   await (await engine)?.dispose();
   engine = undefined;
+}
+
+/** What `bcd analyze <root> --json` reports for a history folder, run in this process on the reference engine. */
+export async function nodeHistoryReport(root: string): Promise<AnalyzeReport> {
+  engine ??= createNodeEngine({ threads: 1 });
+  return analyzeHistory(await engine, await readHistoryDir(root), { baselineWindow: null });
 }

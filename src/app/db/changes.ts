@@ -1,0 +1,89 @@
+import { ANALYSIS_VERSION } from '../../core/config.ts';
+import type { ChangeRaster } from '../../core/change/index.ts';
+import type { ImageChange } from '../../core/scoring/index.ts';
+import type { ImageChangeRow, ImageRow } from './schema.ts';
+import { db } from './schema.ts';
+
+/** The row that keeps `change` (from the preprocess worker's `prepare`) beside stored image `imageId`. */
+export function imageChangeRow(
+  image: { id: number; session_id: string; angle: string },
+  change: ImageChange,
+  createdAt: string,
+): ImageChangeRow {
+  return {
+    image_id: image.id,
+    session_id: image.session_id,
+    angle: image.angle,
+    analysis_version: ANALYSIS_VERSION,
+    width: change.raster.width,
+    height: change.raster.height,
+    rgb: change.raster.rgb,
+    noise_samples: [...change.noise_samples],
+    created_at: createdAt,
+  };
+}
+
+/** The core's view of a stored row. */
+export function imageChangeOf(row: ImageChangeRow): ImageChange {
+  return {
+    raster: { width: row.width, height: row.height, rgb: row.rgb },
+    noise_samples: row.noise_samples,
+  };
+}
+
+/**
+ * The change rows made by the analysis version in use, by image id: rows of another version are left out, so
+ * their photos are scored by embedding (as photos stored before the change engine are) until analysed again.
+ * @param sessionIds only these sessions' rows; all rows when omitted.
+ */
+export async function currentChanges(sessionIds?: readonly string[]): Promise<Map<number, ImageChange>> {
+  const rows =
+    sessionIds === undefined
+      ? await db.image_changes.toArray()
+      : await db.image_changes.where('session_id').anyOf([...sessionIds]).toArray();
+  return new Map(
+    rows.filter((r) => r.analysis_version === ANALYSIS_VERSION).map((r) => [r.image_id, imageChangeOf(r)]),
+  );
+}
+
+/**
+ * The photo of `angle` the change engine compares (as the core's `scoreSession` picks it): the best-quality one
+ * that has a change raster.
+ */
+export function bestChangeOf(
+  images: readonly ImageRow[],
+  changes: ReadonlyMap<number, ImageChange>,
+  angle: string,
+): ImageChange | undefined {
+  let best: { quality: number; change: ImageChange } | undefined;
+  for (const image of images) {
+    const change = image.id === undefined ? undefined : changes.get(image.id);
+    if (image.angle !== angle || change === undefined) continue;
+    if (best === undefined || image.quality.image_quality_score > best.quality) {
+      best = { quality: image.quality.image_quality_score, change };
+    }
+  }
+  return best?.change;
+}
+
+/** The change raster of `angle` in stored session `sessionId` (its best photo), if it has one. */
+export async function sessionAngleRaster(sessionId: string, angle: string): Promise<ChangeRaster | undefined> {
+  const [images, changes] = await Promise.all([
+    db.images.where('[session_id+angle]').equals([sessionId, angle]).toArray(),
+    currentChanges([sessionId]),
+  ]);
+  return bestChangeOf(images, changes, angle)?.raster;
+}
+
+/**
+ * The latest reference of `angle`: the change raster of the most recent stored session that has one for it (what
+ * the next session's photo will be registered to first). Undefined when no session has one.
+ */
+export async function latestAngleRaster(angle: string): Promise<ChangeRaster | undefined> {
+  for (const session of await db.sessions.orderBy('created_at').reverse().toArray()) {
+    if (!session.angles.includes(angle)) continue;
+    const raster = await sessionAngleRaster(session.id, angle);
+    if (raster !== undefined) return raster;
+  }
+  return undefined;
+}
