@@ -8,8 +8,10 @@
  * Asserts nothing.
  *
  * BENCH_SET=scoring (default) uses the scoring photos; BENCH_SET=tuning the photos the constants were set on.
- * BENCH_PERSONS (default 6) people; BENCH_REPEATS (default 3) stable and hard draws per person.
+ * BENCH_PERSONS (default 6) people; BENCH_REPEATS (default 3) stable and hard draws per person; BENCH_OUT=file.json
+ * writes every outcome.
  */
+import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../src/cli/engine.ts';
@@ -41,6 +43,7 @@ for (let p = 0; p < PERSONS; p++) {
   process.stderr.write(`person ${p + 1}/${PERSONS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
 }
 await engine.dispose();
+if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, JSON.stringify(outcomes, null, 1));
 
 console.log(
   `\nbench:quality · ${BENCH_LABEL()} · ${PERSONS} people × ${variants.length} last sessions (${outcomes.length} histories) · load ${loadavg()[0]!.toFixed(2)}\n`,

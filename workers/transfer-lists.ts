@@ -1,10 +1,9 @@
-import type { ChangeRaster } from '../src/core/change/index.ts';
-import type { ScoringSession, SessionAnalysis } from '../src/core/scoring/index.ts';
-
 /*
  * Transfer lists for the typed arrays that cross between the page and the preprocess worker (used on both sides;
  * type imports only, so the page's bundle gains nothing).
  */
+import type { ChangeRaster } from '../src/core/change/index.ts';
+import type { ScoringSession, SessionAnalysis } from '../src/core/scoring/index.ts';
 
 /**
  * The distinct buffers behind `views`, for a `postMessage` transfer list: a buffer listed twice makes the

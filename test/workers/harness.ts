@@ -331,7 +331,9 @@ window.harness = {
       const sessions = await datedSessions(plans);
       const progress: [number, number][] = [];
       const { value: analyses, longest } = await timingFrames(() =>
-        current().scoreHistory(sessions, OPTIONS, { onProgress: (done, total) => progress.push([done, total]) }),
+        current().scoreHistory(sessions, OPTIONS, {
+          onProgress: (done, total) => progress.push([done, total]),
+        }),
       );
       return {
         ok: true,

@@ -150,13 +150,14 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
     registeredPair: (reference, photo) =>
       withWireErrors(async () => {
         const pair = registeredPair(await cv(), reference, photo);
-        return transfer(pair, [pair.reference.buffer, pair.photo.buffer]);
+        const summary = { ...pair, registration: registrationOnly(pair.registration) };
+        return transfer(summary, [pair.reference.buffer, pair.photo.buffer]);
       }),
   };
 }
 
-/** A registration's summary, without its homography (of no use to the page). */
-function registrationOnly(warp: RegisteredWarp): Registration {
+/** The fields of `Registration` alone: a warp's homography (of no use to the page) and ECC's internals left out. */
+function registrationOnly(warp: Registration | RegisteredWarp): Registration {
   const { method, ecc_correlation, inliers, overlap, failure } = warp;
   return { method, ecc_correlation, inliers, overlap, failure };
 }

@@ -38,7 +38,13 @@ export interface ImageAnalysis {
   /** The change engine's raster and synthetic noise samples of the photo (to store beside it). */
   change: ImageChange;
   /** Milliseconds per stage, measured inside the workers (queueing and transfers excluded). */
-  timings: { decode_ms: number; quality_ms: number; preprocess_ms: number; change_ms: number; embed_ms: number };
+  timings: {
+    decode_ms: number;
+    quality_ms: number;
+    preprocess_ms: number;
+    change_ms: number;
+    embed_ms: number;
+  };
 }
 
 /** The model and inference backend in use (Settings shows it; analysis logs record it). */
@@ -216,7 +222,10 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
 
     async prepareChange(file, opts = {}) {
       const { input, normalization } = await modelInput();
-      const prepared = await preprocess.run((api) => api.prepare(file, { input, normalization }), opts.signal);
+      const prepared = await preprocess.run(
+        (api) => api.prepare(file, { input, normalization }),
+        opts.signal,
+      );
       return prepared.change;
     },
 
@@ -227,14 +236,16 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       ),
 
     scoreHistory: (sessions, options, opts = {}) =>
-      preprocess.run((api) => {
-        const onSession = opts.onProgress;
-        return api.scoreHistory(
-          transfer(sessions, sessionBuffers(sessions)),
-          options,
-          onSession && proxy(onSession),
-        );
-      }, opts.signal),
+      preprocess.run(
+        (api) =>
+          api.scoreHistory(
+            transfer(sessions, sessionBuffers(sessions)),
+            options,
+            // A callback crosses to the worker as a comlink proxy; each call comes back as a message.
+            opts.onProgress && proxy(opts.onProgress),
+          ),
+        opts.signal,
+      ),
 
     registeredPair: (reference, photo, opts = {}) =>
       preprocess.run(

@@ -2,7 +2,7 @@ import type { AngleAnalysisRow } from '../db/schema.ts';
 import { useAsync } from '../state/async.ts';
 import { registeredPairFor } from '../state/results.ts';
 import { angleName } from '../text/angles.ts';
-import { CHANGE_METHOD_WORDS, registrationWords } from '../text/change.ts';
+import { CHANGE_METHOD_WORDS, registrationWords, withoutLibraryDetail } from '../text/change.ts';
 import { formatDateTime, formatPercent } from '../text/format.ts';
 import { CompareViews } from './compare-views.tsx';
 import { Notice } from './notice.tsx';
@@ -26,7 +26,8 @@ function RegisteredPairView(props: {
   if (pair.value === undefined) {
     return (
       <p class="muted">
-        These photos were stored before BCD lined photos up; analyse them again in Settings to compare them here.
+        These photos were stored before BCD lined photos up; analyse them again in Settings to compare them
+        here.
       </p>
     );
   }
@@ -80,7 +81,7 @@ export function AngleChange(props: {
       </p>
       {registration.hint && (
         <Notice kind="hint" testId="registration-hint">
-          {registration.hint}
+          {withoutLibraryDetail(registration.hint)}
         </Notice>
       )}
       <RegisteredPairView

@@ -16,7 +16,7 @@ const STOPS: readonly (readonly [score: number, rgb: readonly [number, number, n
 
 /** Opacity of a cell at the Stable/Mild bound and at the top of the scale: the photo stays visible under it. */
 const ALPHA_AT_BOUND = 0.35;
-const ALPHA_AT_TOP = 0.7;
+const ALPHA_AT_TOP = 0.6;
 
 /** The lower bound of each level the legend names, with its colour (`rgb(…)`), for swatches. */
 export const LEGEND_LEVELS: readonly { level: VariationLevel; colour: string }[] = (
@@ -43,7 +43,11 @@ export function cellColour(code: number): readonly [number, number, number, numb
 }
 
 /** The change map as RGBA pixels, one per cell (`cols × rows`), for a canvas scaled over the photo. */
-export function changeMapPixels(map: { rows: number; cols: number; cells: readonly number[] }): Uint8ClampedArray {
+export function changeMapPixels(map: {
+  rows: number;
+  cols: number;
+  cells: readonly number[];
+}): Uint8ClampedArray {
   const pixels = new Uint8ClampedArray(map.rows * map.cols * 4);
   map.cells.forEach((code, i) => pixels.set(cellColour(code), i * 4));
   return pixels;

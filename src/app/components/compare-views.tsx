@@ -34,6 +34,11 @@ function Stage(props: { pair: RegisteredPair; children: ComponentChildren; testI
   );
 }
 
+/** Whether the pair's photo was registered onto the reference (else it is only scaled to the frame). */
+function linedUp(pair: RegisteredPair): boolean {
+  return pair.registration.method !== 'failed';
+}
+
 /** This session's photo on the reference frame, with the change map over it when shown. */
 function LinedUpPhoto(props: { pair: RegisteredPair; map: ChangeMap | null; angleName: string }) {
   return (
@@ -43,7 +48,7 @@ function LinedUpPhoto(props: { pair: RegisteredPair; map: ChangeMap | null; angl
         width={props.pair.width}
         height={props.pair.height}
         rgba={props.pair.photo}
-        label={`${props.angleName}, this session, lined up with the earlier photo`}
+        label={`${props.angleName}, this session${linedUp(props.pair) ? ', lined up with the earlier photo' : ''}`}
         testId="pair-photo"
       />
       {props.map && <ChangeMapLayer map={props.map} />}
@@ -136,7 +141,7 @@ function Flicker(props: { pair: RegisteredPair; map: ChangeMap | null; angleName
 
 /**
  * The registered pair of one angle (the earlier photo its change was measured against, and this session's photo
- * lined up onto it), to compare three ways: side by side, a slider between them, or flicking between them
+ * lined up onto it, or only scaled to its frame when it could not be lined up), to compare three ways: side by side, a slider between them, or flicking between them
  * (stopped at first when the person asked for reduced motion). The change map can be laid over this session's
  * photo.
  */
@@ -179,7 +184,9 @@ export function CompareViews(props: {
             <Stage pair={pair}>
               <LinedUpPhoto pair={pair} map={map} angleName={angleName} />
             </Stage>
-            <figcaption class="muted">This session, lined up</figcaption>
+            <figcaption class="muted">
+              {linedUp(pair) ? 'This session, lined up' : 'This session (not lined up)'}
+            </figcaption>
           </figure>
         </div>
       )}

@@ -20,7 +20,11 @@ export function PixelCanvas(props: {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
     // ImageData takes a copy-free view only of an ArrayBuffer-backed array; the pixels come from a transfer.
-    const pixels = new Uint8ClampedArray(props.rgba.buffer as ArrayBuffer, props.rgba.byteOffset, props.rgba.length);
+    const pixels = new Uint8ClampedArray(
+      props.rgba.buffer as ArrayBuffer,
+      props.rgba.byteOffset,
+      props.rgba.length,
+    );
     context.putImageData(new ImageData(pixels, props.width, props.height), 0, 0);
   }, [props.rgba, props.width, props.height]);
   return (

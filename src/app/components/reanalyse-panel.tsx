@@ -26,9 +26,9 @@ function Reason(props: { needs: ReanalysisNeeds }) {
   ].join(' and ');
   return (
     <p>
-      {what} {sessionsOutdated + photosToPrepare === 1 ? 'was' : 'were'} analysed by an earlier version of BCD.
-      Analysing them again lines each photo up with your earlier photos of the same angle and compares them
-      area by area. This happens on the phone.
+      {what} {sessionsOutdated + photosToPrepare === 1 ? 'was' : 'were'} analysed by an earlier version of
+      BCD. Analysing them again lines each photo up with your earlier photos of the same angle and compares
+      them area by area. This happens on the phone.
     </p>
   );
 }

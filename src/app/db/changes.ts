@@ -4,7 +4,7 @@ import type { ImageChange } from '../../core/scoring/index.ts';
 import type { ImageChangeRow, ImageRow } from './schema.ts';
 import { db } from './schema.ts';
 
-/** The row that keeps `change` (from the preprocess worker's `prepare`) beside stored image `imageId`. */
+/** The row that keeps `change` (from the preprocess worker's `prepare`) beside the stored `image`. */
 export function imageChangeRow(
   image: { id: number; session_id: string; angle: string },
   change: ImageChange,
@@ -40,7 +40,10 @@ export async function currentChanges(sessionIds?: readonly string[]): Promise<Ma
   const rows =
     sessionIds === undefined
       ? await db.image_changes.toArray()
-      : await db.image_changes.where('session_id').anyOf([...sessionIds]).toArray();
+      : await db.image_changes
+          .where('session_id')
+          .anyOf([...sessionIds])
+          .toArray();
   return new Map(
     rows.filter((r) => r.analysis_version === ANALYSIS_VERSION).map((r) => [r.image_id, imageChangeOf(r)]),
   );
@@ -67,7 +70,10 @@ export function bestChangeOf(
 }
 
 /** The change raster of `angle` in stored session `sessionId` (its best photo), if it has one. */
-export async function sessionAngleRaster(sessionId: string, angle: string): Promise<ChangeRaster | undefined> {
+export async function sessionAngleRaster(
+  sessionId: string,
+  angle: string,
+): Promise<ChangeRaster | undefined> {
   const [images, changes] = await Promise.all([
     db.images.where('[session_id+angle]').equals([sessionId, angle]).toArray(),
     currentChanges([sessionId]),

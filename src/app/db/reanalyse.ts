@@ -20,7 +20,10 @@ export async function photosWithoutEmbedding(modelId: string): Promise<ImageRow[
 
 /** Stored photos whose change raster is missing or was made by another analysis version, oldest first. */
 export async function photosWithoutChange(): Promise<ImageRow[]> {
-  const [images, changes] = await Promise.all([db.images.orderBy('id').toArray(), db.image_changes.toArray()]);
+  const [images, changes] = await Promise.all([
+    db.images.orderBy('id').toArray(),
+    db.image_changes.toArray(),
+  ]);
   const done = new Set(changes.filter((c) => c.analysis_version === ANALYSIS_VERSION).map((c) => c.image_id));
   return images.filter((i) => i.id !== undefined && !done.has(i.id));
 }

@@ -107,7 +107,9 @@ export async function loadDatedSessions(modelId: string): Promise<DatedSession[]
       changes,
       modelId,
     );
-    return own.length === 0 ? [] : [{ session_id: s.id, model_id: modelId, images: own, taken_at: s.created_at }];
+    return own.length === 0
+      ? []
+      : [{ session_id: s.id, model_id: modelId, images: own, taken_at: s.created_at }];
   });
 }
 

@@ -17,7 +17,8 @@ function isRow(value: unknown): value is Row {
  */
 export function withChangeFields(row: unknown): void {
   if (!isRow(row) || 'change_method' in row) return;
-  row['change_method'] = typeof row['baseline_sessions'] === 'number' && row['baseline_sessions'] > 0 ? 'angle_embedding' : null;
+  row['change_method'] =
+    typeof row['baseline_sessions'] === 'number' && row['baseline_sessions'] > 0 ? 'angle_embedding' : null;
   row['change_map'] = null;
   row['changed_area_fraction'] = 0;
   row['registration'] = null;

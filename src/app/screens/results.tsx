@@ -53,7 +53,9 @@ function Headline(props: { result: SessionResult }) {
         value={a.angle_aware_score}
         testId="angle-change"
       >
-        {a.comparison_layers_used.length === 0 ? 'No earlier photo of these angles' : 'Mean over shared angles'}
+        {a.comparison_layers_used.length === 0
+          ? 'No earlier photo of these angles'
+          : 'Mean over shared angles'}
       </Figure>
       <Figure
         label="Confidence"
@@ -250,8 +252,8 @@ export function ResultsScreen(props: { sessionId: string }) {
       </p>
       {r.analysis.analysis_version !== ANALYSIS_VERSION && (
         <Notice kind="hint" testId="earlier-version">
-          This session was analysed by an earlier version of BCD ({r.analysis.analysis_version}). Analyse it again
-          in Settings to line its photos up with your earlier ones and see where they changed.
+          This session was analysed by an earlier version of BCD ({r.analysis.analysis_version}). Analyse it
+          again in Settings to line its photos up with your earlier ones and see where they changed.
         </Notice>
       )}
       <ConsentOffer />

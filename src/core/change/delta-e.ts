@@ -35,7 +35,8 @@ export function labOf(cv: OpenCv, rgb: Uint8Array, width: number, height: number
  * ΔE* ≈ 2.3 is a just-noticeable difference (Sharma, Digital Color Imaging Handbook, 2003).
  * Written by hand: OpenCV.js has no per-pixel minimum over shifted colour distances.
  * @param photo, reference L*a*b* floats, `width × height × 3`.
- * @returns one ΔE* map (`width × height`) per shift, row-major over the (2·blockRadius + 1)² shifts.
+ * @returns one ΔE* map (`width × height`) per shift, row-major over the shifts, which are taken every
+ *   2·pixelRadius px within ±blockRadius.
  */
 export function toleranceDeltaE(
   photo: Float32Array,
@@ -47,29 +48,31 @@ export function toleranceDeltaE(
 ): Float32Array[] {
   const reach = pixelRadius + blockRadius;
   const side = 2 * reach + 1;
-  // Squared ΔE* for every offset within ±reach (borders clamped).
+  // Squared ΔE* for every offset within ±reach. Pixels within `reach` of the border stay Infinity: the overlap
+  // mask, eroded by 3 px, leaves them out anyway, and the inner loop needs no bounds checks.
   const byOffset: Float32Array[] = [];
   for (let dy = -reach; dy <= reach; dy++) {
     for (let dx = -reach; dx <= reach; dx++) {
-      const d2 = new Float32Array(width * height);
-      for (let y = 0; y < height; y++) {
-        const yy = Math.min(height - 1, Math.max(0, y + dy));
-        for (let x = 0; x < width; x++) {
-          const xx = Math.min(width - 1, Math.max(0, x + dx));
-          const p = (y * width + x) * 3;
-          const q = (yy * width + xx) * 3;
+      const d2 = new Float32Array(width * height).fill(Infinity);
+      const shift = (dy * width + dx) * 3;
+      for (let y = reach; y < height - reach; y++) {
+        let p = (y * width + reach) * 3;
+        for (let i = y * width + reach, end = y * width + width - reach; i < end; i++, p += 3) {
+          const q = p + shift;
           const dl = photo[p]! - reference[q]!;
           const da = photo[p + 1]! - reference[q + 1]!;
           const db = photo[p + 2]! - reference[q + 2]!;
-          d2[y * width + x] = dl * dl + da * da + db * db;
+          d2[i] = dl * dl + da * da + db * db;
         }
       }
       byOffset.push(d2);
     }
   }
+  // Shifts every 2·pixelRadius px: with the per-pixel tolerance on top they still reach every offset within ±reach.
+  const step = Math.max(1, 2 * pixelRadius);
   const maps: Float32Array[] = [];
-  for (let sy = -blockRadius; sy <= blockRadius; sy++) {
-    for (let sx = -blockRadius; sx <= blockRadius; sx++) {
+  for (let sy = -blockRadius; sy <= blockRadius; sy += step) {
+    for (let sx = -blockRadius; sx <= blockRadius; sx += step) {
       const out = new Float32Array(width * height).fill(Infinity);
       for (let oy = -pixelRadius; oy <= pixelRadius; oy++) {
         for (let ox = -pixelRadius; ox <= pixelRadius; ox++) {

@@ -35,20 +35,20 @@ export function blockMaxCells(
   }
   // Summed-area tables of each valid difference map and of the valid count (Crow, SIGGRAPH 1984).
   const w1 = width + 1;
-  const table = (value: (i: number) => number): Float64Array => {
+  const table = (values: Float32Array | null): Float64Array => {
     const t = new Float64Array(w1 * (height + 1));
     for (let y = 0; y < height; y++) {
       let row = 0;
       for (let x = 0; x < width; x++) {
         const i = y * width + x;
-        if (mask[i] === 255) row += value(i);
+        if (mask[i] === 255) row += values === null ? 1 : values[i]!;
         t[(y + 1) * w1 + x + 1] = t[y * w1 + x + 1]! + row;
       }
     }
     return t;
   };
-  const count = table(() => 1);
-  const sums = diffs.map((d) => table((i) => d[i]!));
+  const count = table(null);
+  const sums = diffs.map((d) => table(d));
   const rect = (t: Float64Array, x0: number, y0: number, x1: number, y1: number) =>
     t[y1 * w1 + x1]! - t[y0 * w1 + x1]! - t[y1 * w1 + x0]! + t[y0 * w1 + x0]!;
 

@@ -4,16 +4,21 @@ import { comparePair } from './compare-pair.ts';
 import { seededRandom } from './random.ts';
 import type { ChangeRaster } from './raster.ts';
 
-/** Augmented pairs per photo: each pair is two independent retakes, as a real session and its reference both are. */
-export const SYNTHETIC_PAIRS = 8;
+/**
+ * Augmented pairs per photo: each pair is two independent retakes, as a real session and its reference both are.
+ * Four keep the per-photo cost near 0.2 s; from the third session on, real pairs join them (`noiseFloor`), and the
+ * references' samples pool (4 per reference, up to 16 per angle).
+ */
+export const SYNTHETIC_PAIRS = 4;
 /** Seed of the first pair; fixed, so a photo gets the same noise samples on every device and in the CLI. */
 const SEED = 0x6bcd2;
 
 /**
- * The synthetic half of a personal noise floor (SPEC "Change engine" step 4): `pairs` pairs of augmented copies of
- * one photo (`augmentCapture`, drawn deterministically), each compared like a real retake (`comparePair`). Their
- * raw scores (ΔE*) are what re-taking this photo with no change at all gives. Pairs that fail to register are left
- * out, so fewer than `pairs` samples may come back.
+ * The synthetic half of a personal noise floor (SPEC "Change engine" step 4): `pairs + 1` augmented copies of one
+ * photo (`augmentCapture`, drawn deterministically), each compared like a real retake (`comparePair`) with the one
+ * before it. Their raw scores (ΔE*) are what re-taking this photo with no change at all gives. Pairs that fail to
+ * register are left out, so fewer than `pairs` samples may come back.
+ * @param source the photo's change raster (or a larger copy of it) to augment; `size` the size of the copies.
  */
 export function syntheticNoiseSamples(
   cv: OpenCv,
@@ -21,13 +26,14 @@ export function syntheticNoiseSamples(
   size: { width: number; height: number },
   pairs = SYNTHETIC_PAIRS,
 ): number[] {
+  const random = seededRandom(SEED);
   const samples: number[] = [];
+  let reference = augmentCapture(cv, source, size, random);
   for (let i = 0; i < pairs; i++) {
-    const random = seededRandom(SEED + i);
-    const reference = augmentCapture(cv, source, size, random);
     const retake = augmentCapture(cv, source, size, random);
     const raw = comparePair(cv, { raster: reference }, { raster: retake }).raw;
     if (raw !== null) samples.push(raw);
+    reference = retake;
   }
   return samples;
 }

@@ -4,8 +4,8 @@ import { withMats } from '../mat-scope.ts';
 /**
  * Terms of the per-channel model that predicts the reference's value from the photo's value p (0–1) at position
  * x, y (−1…1): an offset, a gain and a square term (exposure, white balance and a gamma change of the whole
- * session), and a multiplicative ramp, linear and quadratic in x and y (light falling off across the frame, also
- * along a diagonal).
+ * session), and a multiplicative light field, quadratic in x and y: light falling off across the frame (cubic terms
+ * were tried on the tuning photos' hard noise and changed nothing: what was left there was misregistration).
  */
 const TERMS = 8;
 /** Share of the overlap's pixels kept by each trimmed refit: a local change of up to ≈ 20 % of the frame is left out. */

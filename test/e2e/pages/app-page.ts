@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { ROOT } from '../server.ts';
 
 /** Where the screens are photographed for a person to look at (gitignored). */
@@ -25,5 +25,12 @@ export class AppPage {
     await this.page.screenshot({ path: join(SCREENS_DIR, `${name}.png`) });
     const tall = await this.page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight);
     if (tall) await this.page.screenshot({ path: join(SCREENS_DIR, `${name}-full.png`), fullPage: true });
+  }
+
+  /** Scrolls `part` to the top of the screen and saves what the phone shows then (`<name>.png`). */
+  async screenshotAt(part: Locator, name: string): Promise<void> {
+    await mkdir(SCREENS_DIR, { recursive: true });
+    await part.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    await this.page.screenshot({ path: join(SCREENS_DIR, `${name}.png`) });
   }
 }

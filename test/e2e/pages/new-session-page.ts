@@ -73,6 +73,21 @@ export class NewSessionPage extends AppPage {
       );
   }
 
+  /**
+   * Per photo of a slot: how it lined up with the angle's latest earlier photo (`data-alignment`: a registration
+   * method, `failed`, or `none` without an earlier photo) and the hint shown ('' for none).
+   */
+  async alignment(angle: string): Promise<{ method: string; hint: string }[]> {
+    return this.slot(angle)
+      .getByTestId('slot-photo')
+      .evaluateAll((photos) =>
+        photos.map((p) => ({
+          method: p.getAttribute('data-alignment') ?? '',
+          hint: (p.querySelector('[data-testid="alignment-hint"]') as HTMLElement | null)?.innerText ?? '',
+        })),
+      );
+  }
+
   /** Removes every photo from a slot. */
   async clear(angle: string): Promise<void> {
     const remove = this.slot(angle).getByRole('button', { name: /Remove this photo/ });

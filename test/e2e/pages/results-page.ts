@@ -6,6 +6,23 @@ export interface AngleFigures {
   quality: number;
   photos: number;
   similar: 'photo' | 'none';
+  /** `registered_local_change`, `angle_embedding`, or '' for an angle without a baseline. */
+  changeMethod: string;
+  /** The registration method (`ecc_homography`…, `failed`), or '' without a reference. */
+  registration: string;
+  changedArea: number;
+  /** The change map's cells, comma-separated ('' without a map). */
+  changeMap: string;
+}
+
+/** What an angle's compare views show. */
+export interface CompareViewsState {
+  mode: string;
+  /** Cells the change map colours, or null when the map is not shown. */
+  colouredCells: number | null;
+  /** Canvases drawn (earlier photo and this session's). */
+  canvases: number;
+  legend: boolean;
 }
 
 /** Everything the Results screen shows, at full precision (from `data-value`). */
@@ -48,6 +65,10 @@ export class ResultsPage extends AppPage {
           quality: num('angle-quality', section),
           photos: section.querySelectorAll('[data-testid="result-photo"]').length,
           similar: q('similar-photo', section) ? 'photo' : 'none',
+          changeMethod: section.getAttribute('data-change-method') ?? '',
+          registration: section.getAttribute('data-registration') ?? '',
+          changedArea: Number(section.getAttribute('data-changed-area')),
+          changeMap: section.getAttribute('data-change-map') ?? '',
         };
       }
       return {
@@ -63,6 +84,53 @@ export class ResultsPage extends AppPage {
         angles,
       };
     });
+  }
+
+  /** Waits for an angle's compare views (its photos lined up in the worker) and scrolls them into view. */
+  async waitCompareViews(angle: string): Promise<void> {
+    const views = this.page.getByTestId(`angle-${angle}`).getByTestId('compare-views');
+    await views.waitFor({ timeout: 60_000 });
+    await views.scrollIntoViewIfNeeded();
+  }
+
+  /** The state of an angle's compare views. */
+  async compareViews(angle: string): Promise<CompareViewsState> {
+    return this.page
+      .getByTestId(`angle-${angle}`)
+      .getByTestId('compare-views')
+      .evaluate((views) => {
+        const map = views.querySelector('[data-testid="change-map"]');
+        return {
+          mode: views.getAttribute('data-mode') ?? '',
+          colouredCells: map ? Number(map.getAttribute('data-coloured')) : null,
+          canvases: views.querySelectorAll('canvas[data-testid^="pair-"]').length,
+          legend: views.querySelector('[data-testid="change-legend"]') !== null,
+        };
+      });
+  }
+
+  /** Picks a compare mode of an angle: `side`, `slider` or `flicker`. */
+  async compareMode(angle: string, mode: 'side' | 'slider' | 'flicker'): Promise<void> {
+    await this.page.getByTestId(`angle-${angle}`).getByTestId(`compare-mode-${mode}`).check({ force: true });
+  }
+
+  /** Shows or hides an angle's change map. */
+  async showChangeMap(angle: string, shown: boolean): Promise<void> {
+    await this.page.getByTestId(`angle-${angle}`).getByTestId('map-toggle').setChecked(shown);
+  }
+
+  /** Moves an angle's slider with the keyboard (Home, then `steps` presses of the right arrow). */
+  async slideWithKeys(angle: string, steps: number): Promise<number> {
+    const slider = this.page.getByTestId(`angle-${angle}`).getByTestId('compare-slider');
+    await slider.focus();
+    await slider.press('Home');
+    for (let i = 0; i < steps; i++) await slider.press('ArrowRight');
+    return Number(await slider.inputValue());
+  }
+
+  /** Scrolls an angle's card to the top of the screen and photographs the phone's screen. */
+  async screenshotAngle(angle: string, name: string): Promise<void> {
+    await this.screenshotAt(this.page.getByTestId(`angle-${angle}`), name);
   }
 
   /** Flags the result as looking wrong and waits for the thank-you. */
