@@ -94,8 +94,9 @@ const RETAKE_HINT =
 
 /**
  * Measures an angle's local change against the person's own references (SPEC "Change engine" steps 1–4):
- * the photo is compared (`comparePair`) with each recent reference and with the first session's; the raw score is
- * the larger of the median over the recent references and the first one's (so a slow drift is seen too), and is
+ * the photo is compared (`comparePair`) with each recent reference and with the first session's; of the comparisons
+ * whose registration fits about as well as the best one (`trustedComparisons`), the raw score is the larger of the
+ * median over the recent references and the first one's (so a slow drift is seen too), and is
  * calibrated against the angle's personal noise floor (`noiseFloor`, from the references' synthetic samples and the
  * real earlier samples). The change map and the registration are those against the most recent reference that
  * aligned.
@@ -117,8 +118,10 @@ export function angleLocalChange(cv: OpenCv, input: AngleChangeInput): AngleLoca
     const last = recent[recent.length - 1]!;
     return { registration: angleRegistration(last.ref, last.result), references };
   }
-  const recentRaws = recent.flatMap((c) => (c.result.raw === null ? [] : [c.result.raw]));
-  const raw = Math.max(median(recentRaws), first?.result.raw ?? -Infinity);
+  const trusted = trustedComparisons(all.map((c) => c.result));
+  const recentRaws = recent.flatMap((c) => (trusted.has(c.result) ? [c.result.raw as number] : []));
+  const firstRaw = first !== null && trusted.has(first.result) ? (first.result.raw as number) : -Infinity;
+  const raw = Math.max(recentRaws.length > 0 ? median(recentRaws) : -Infinity, firstRaw);
   const synthetic = all.flatMap(({ ref }) => ref.change.noise_samples);
   const noise = noiseFloor(synthetic, input.realSamples);
   const cells = latest.result.cells as CellMap;
@@ -131,6 +134,23 @@ export function angleLocalChange(cv: OpenCv, input: AngleChangeInput): AngleLoca
     noise_floor: { synthetic: synthetic.length, real: input.realSamples.length, delta_e: noise.p95 },
     references,
   };
+}
+
+/**
+ * How much worse, in ECC correlation, a registration may fit than the best one of the same photo and still be
+ * trusted. A real change lowers the fit to every reference alike; a photo that lines up at 0.98 with one reference
+ * and 0.92–0.95 with the others (a 10 % shift and a slight warp on the tuning photos) is misregistered against
+ * those, and their ΔE* maps light up along every edge.
+ */
+const CORRELATION_SLACK = 0.015;
+
+/** The comparisons to trust: registered, and (for ECC) within `CORRELATION_SLACK` of the best ECC fit. */
+function trustedComparisons(results: readonly PairComparison[]): Set<PairComparison> {
+  const registered = results.filter((r) => r.raw !== null);
+  const best = Math.max(...registered.map((r) => r.registration.ecc_correlation ?? -Infinity));
+  return new Set(
+    registered.filter((r) => r.registration.ecc_correlation === null || r.registration.ecc_correlation >= best - CORRELATION_SLACK),
+  );
 }
 
 function angleRegistration(ref: ReferencePhoto, result: PairComparison): AngleRegistration {
