@@ -40,7 +40,9 @@ const started = performance.now();
 for (let p = 0; p < PERSONS; p++) {
   const photos = Array.from({ length: 6 }, (_, k) => SET[(p * 6 + k) % SET.length]!);
   outcomes.push(...(await evaluatePerson(engine, decode, PHOTOS, { photos, seed: 1000 + p }, p, variants)));
-  process.stderr.write(`person ${p + 1}/${PERSONS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
+  process.stderr.write(
+    `person ${p + 1}/${PERSONS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
+  );
 }
 await engine.dispose();
 if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, JSON.stringify(outcomes, null, 1));
@@ -69,7 +71,9 @@ for (const kind of CHANGE_KINDS) {
   byKind.push([
     kind,
     ...CHANGE_AREAS.map((area) => {
-      const set = outcomes.filter((o) => o.spec.kind === 'change' && o.spec.change === kind && o.spec.area === area);
+      const set = outcomes.filter(
+        (o) => o.spec.kind === 'change' && o.spec.change === kind && o.spec.area === area,
+      );
       return `${pct(rateAtBound(set.map((o) => o.session.old)))} → ${pct(rateAtBound(set.map((o) => o.session.new)))}`;
     }),
   ]);
@@ -84,7 +88,9 @@ console.log(
 );
 
 function BENCH_LABEL(): string {
-  return SET === TUNING_PHOTOS ? 'tuning photos (constants were set on these)' : 'scoring photos (held apart from tuning)';
+  return SET === TUNING_PHOTOS
+    ? 'tuning photos (constants were set on these)'
+    : 'scoring photos (held apart from tuning)';
 }
 
 function printTable(table: readonly (readonly string[])[]): void {

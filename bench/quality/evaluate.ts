@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { DEFAULT_ANGLES } from '../../src/core/config.ts';
-import { analyzeSession, scoreHistory, scoreSession, toHistorySession } from '../../src/core/scoring/index.ts';
+import {
+  analyzeSession,
+  scoreHistory,
+  scoreSession,
+  toHistorySession,
+} from '../../src/core/scoring/index.ts';
 import type { HistorySession, ScoredImage, ScoringSession } from '../../src/core/scoring/index.ts';
 import { earlierSessions, lastSession } from './histories.ts';
 import type { LastSession, SyntheticPhoto } from './histories.ts';
@@ -37,7 +42,13 @@ async function session(engine: NodeEngine, id: string, photos: readonly Syntheti
   const images: ScoredImage[] = [];
   for (const [i, p] of photos.entries()) {
     const r = await engine.analyseImage(p.bytes);
-    images.push({ image_id: `${p.angle}__${i}`, angle: p.angle, embedding: r.embedding, quality: r.quality, change: r.change });
+    images.push({
+      image_id: `${p.angle}__${i}`,
+      angle: p.angle,
+      embedding: r.embedding,
+      quality: r.quality,
+      change: r.change,
+    });
   }
   const scoring: ScoringSession = { session_id: id, model_id: engine.manifest.id, images };
   return { scoring, ms: performance.now() - t0 };

@@ -33,7 +33,12 @@ export interface SyntheticPerson {
 /** Sessions before the last one (issue 7's held-out histories have five sessions in all). */
 export const EARLIER_SESSIONS = 4;
 
-async function shoot(cv: OpenCv, scene: RgbaImage, noise: NoiseKind, random: () => number): Promise<Uint8Array> {
+async function shoot(
+  cv: OpenCv,
+  scene: RgbaImage,
+  noise: NoiseKind,
+  random: () => number,
+): Promise<Uint8Array> {
   const img = capture(cv, scene, drawCaptureNoise(noise, random), random);
   return encodeJpeg(img, Math.round(uniform(random, 75, 95)));
 }
@@ -48,7 +53,8 @@ export async function earlierSessions(
   const earlier: SyntheticPhoto[][] = [];
   for (let s = 0; s < EARLIER_SESSIONS; s++) {
     const photos: SyntheticPhoto[] = [];
-    for (const [angle, scene] of scenes) photos.push({ angle, bytes: await shoot(cv, scene, 'ordinary', random) });
+    for (const [angle, scene] of scenes)
+      photos.push({ angle, bytes: await shoot(cv, scene, 'ordinary', random) });
     earlier.push(photos);
   }
   return { scenes, earlier };
@@ -70,7 +76,8 @@ export async function lastSession(
   if (spec.kind === 'change') {
     const count = random() < 0.5 ? 1 : 2;
     const pool = [...angles];
-    for (let i = 0; i < count; i++) changedAngles.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
+    for (let i = 0; i < count; i++)
+      changedAngles.push(pool.splice(Math.floor(random() * pool.length), 1)[0]!);
   }
   const photos: SyntheticPhoto[] = [];
   for (const [angle, scene] of person.scenes) {

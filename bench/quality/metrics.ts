@@ -40,10 +40,15 @@ export function figures(outcomes: readonly Outcome[], key: ScoreKey, minArea = 0
   const changed = outcomes.filter((o) => o.spec.kind === 'change' && o.spec.area >= minArea);
   const stable = outcomes.filter((o) => o.spec.kind === 'stable');
   const hard = outcomes.filter((o) => o.spec.kind === 'hard');
-  const changedAngles = changed.flatMap((o) => o.angles.filter((a) => o.changedAngles.includes(a.angle)).map((a) => a[key]));
+  const changedAngles = changed.flatMap((o) =>
+    o.angles.filter((a) => o.changedAngles.includes(a.angle)).map((a) => a[key]),
+  );
   const stableAngles = stable.flatMap((o) => o.angles.map((a) => a[key]));
   return {
-    session_auroc: auroc(changed.map((o) => o.session[key]), stable.map((o) => o.session[key])),
+    session_auroc: auroc(
+      changed.map((o) => o.session[key]),
+      stable.map((o) => o.session[key]),
+    ),
     angle_auroc: auroc(changedAngles, stableAngles),
     detection: rateAtBound(changed.map((o) => o.session[key])),
     false_alarms: rateAtBound(stable.map((o) => o.session[key])),

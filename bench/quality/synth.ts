@@ -51,7 +51,12 @@ function toImage(mat: Mat): RgbaImage {
  * Plants a change in a scene, centred at a random point of the central part of the view, sized so it covers
  * `change.area` of a captured frame.
  */
-export function plantChange(cv: OpenCv, scene: RgbaImage, change: PlantedChange, random: () => number): RgbaImage {
+export function plantChange(
+  cv: OpenCv,
+  scene: RgbaImage,
+  change: PlantedChange,
+  random: () => number,
+): RgbaImage {
   const viewArea = scene.width * VIEW * scene.height * VIEW;
   const aspect = uniform(random, 0.6, 1);
   // Ellipse area π·a·b with b = aspect·a.
@@ -85,7 +90,8 @@ export function plantChange(cv: OpenCv, scene: RgbaImage, change: PlantedChange,
         const sx = Math.min(width - 1, Math.max(0, Math.round(cx + (x - cx) * k)));
         const sy = Math.min(height - 1, Math.max(0, Math.round(cy + (y - cy) * k)));
         const shade = 1 + 0.12 * w * (cy - y >= 0 ? 1 : -1) * Math.min(1, Math.abs(cy - y) / b);
-        for (let c = 0; c < 3; c++) out[(y * width + x) * 4 + c] = scene.data[(sy * width + sx) * 4 + c]! * shade;
+        for (let c = 0; c < 3; c++)
+          out[(y * width + x) * 4 + c] = scene.data[(sy * width + sx) * 4 + c]! * shade;
       }
     }
     return { width, height, data: out };
@@ -145,7 +151,11 @@ export function drawCaptureNoise(noise: NoiseKind, random: () => number): Captur
   const hard = noise === 'hard';
   const shift = hard ? 0.1 : 0.04;
   let exposure = uniform(random, 0.8, 1.2);
-  const balance: [number, number, number] = [uniform(random, 0.95, 1.05), uniform(random, 0.95, 1.05), uniform(random, 0.95, 1.05)];
+  const balance: [number, number, number] = [
+    uniform(random, 0.95, 1.05),
+    uniform(random, 0.95, 1.05),
+    uniform(random, 0.95, 1.05),
+  ];
   if (hard) {
     if (random() < 0.5) exposure *= uniform(random, 0.45, 0.6);
     else {
@@ -221,7 +231,8 @@ export function capture(cv: OpenCv, scene: RgbaImage, n: CaptureNoise, random: (
       for (let u = 0; u < outW; u++) {
         const light = 1 + ramp * (((u / outW - 0.5) * rx + (v / outH - 0.5) * ry) * 2);
         const i = (v * outW + u) * 4;
-        for (let c = 0; c < 3; c++) data[i + c] = luts[c]![bytes[i + c]!]! * light + sensor * gaussian(random);
+        for (let c = 0; c < 3; c++)
+          data[i + c] = luts[c]![bytes[i + c]!]! * light + sensor * gaussian(random);
         data[i + 3] = 255;
       }
     }

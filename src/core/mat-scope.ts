@@ -20,16 +20,3 @@ export function withMats<T>(fn: (own: <M extends Deletable>(m: M) => M) => T): T
     for (let i = owned.length - 1; i >= 0; i--) owned[i]!.delete();
   }
 }
-
-/**
- * The message of an error thrown by OpenCV.js: its C++ exceptions arrive as bare numbers (pointers), readable only
- * through `cv.exceptionFromPtr`.
- */
-export function cvErrorMessage(cv: unknown, err: unknown): string {
-  if (typeof err === 'number') {
-    const reader = (cv as { exceptionFromPtr?: (p: number) => { msg?: string } }).exceptionFromPtr;
-    const msg = reader?.(err)?.msg;
-    return msg ?? `OpenCV error ${err}`;
-  }
-  return err instanceof Error ? err.message : String(err);
-}

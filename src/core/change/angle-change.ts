@@ -103,7 +103,10 @@ const RETAKE_HINT =
  * @returns the local change, or a failure when the photo aligned with no reference.
  * @throws RangeError when `recent` is empty.
  */
-export function angleLocalChange(cv: OpenCv, input: AngleChangeInput): AngleLocalChange | AngleRegistrationFailure {
+export function angleLocalChange(
+  cv: OpenCv,
+  input: AngleChangeInput,
+): AngleLocalChange | AngleRegistrationFailure {
   if (input.recent.length === 0) throw new RangeError('angleLocalChange needs at least one reference');
   const compare = (ref: ReferencePhoto) => ({
     ref,
@@ -149,7 +152,10 @@ function trustedComparisons(results: readonly PairComparison[]): Set<PairCompari
   const registered = results.filter((r) => r.raw !== null);
   const best = Math.max(...registered.map((r) => r.registration.ecc_correlation ?? -Infinity));
   return new Set(
-    registered.filter((r) => r.registration.ecc_correlation === null || r.registration.ecc_correlation >= best - CORRELATION_SLACK),
+    registered.filter(
+      (r) =>
+        r.registration.ecc_correlation === null || r.registration.ecc_correlation >= best - CORRELATION_SLACK,
+    ),
   );
 }
 
@@ -162,7 +168,10 @@ function angleRegistration(ref: ReferencePhoto, result: PairComparison): AngleRe
     overlap,
     failure,
     reference_session_id: ref.session_id,
-    hint: failure === null ? null : `This photo could not be lined up with the earlier one: ${failure}. ${RETAKE_HINT}`,
+    hint:
+      failure === null
+        ? null
+        : `This photo could not be lined up with the earlier one: ${failure}. ${RETAKE_HINT}`,
   };
 }
 
@@ -176,7 +185,9 @@ function changeMapOf(cells: CellMap, noise: NoiseModel): ChangeMap {
   return {
     rows: cells.rows,
     cols: cells.cols,
-    cells: Array.from(cells.values, (v) => (Number.isNaN(v) ? CELL_OUTSIDE : Math.round(254 * calibratedScore(v, noise)))),
+    cells: Array.from(cells.values, (v) =>
+      Number.isNaN(v) ? CELL_OUTSIDE : Math.round(254 * calibratedScore(v, noise)),
+    ),
   };
 }
 

@@ -52,7 +52,6 @@ export function augmentCapture(
 ): ChangeRaster {
   const n = CAPTURE_NOISE;
   const { width, height } = source;
-  const outScale = size.width / width;
   const angle = uniform(random, -n.rotationDeg, n.rotationDeg);
   const zoom = INSIDE_ZOOM * uniform(random, 1 - n.zoom, 1 + n.zoom);
   const dx = uniform(random, -n.shift, n.shift) * width;
@@ -69,7 +68,15 @@ export function augmentCapture(
     md[2] = md[2]! + dx;
     md[5] = md[5]! + dy;
     const warped = own(new cv.Mat());
-    cv.warpAffine(src, warped, m, new cv.Size(width, height), cv.INTER_LINEAR, cv.BORDER_REFLECT_101, new cv.Scalar());
+    cv.warpAffine(
+      src,
+      warped,
+      m,
+      new cv.Size(width, height),
+      cv.INTER_LINEAR,
+      cv.BORDER_REFLECT_101,
+      new cv.Scalar(),
+    );
     const shrunk = own(new cv.Mat());
     cv.resize(warped, shrunk, new cv.Size(size.width, size.height), 0, 0, cv.INTER_AREA);
     let img = shrunk;

@@ -85,7 +85,14 @@ function excludeClipped(mask: Uint8Array, photo: Uint8Array, reference: Uint8Arr
   for (let i = 0; i < n; i++) {
     const p = i * 3;
     if (
-      Math.max(photo[p]!, photo[p + 1]!, photo[p + 2]!, reference[p]!, reference[p + 1]!, reference[p + 2]!) >= CLIPPED_LEVEL
+      Math.max(
+        photo[p]!,
+        photo[p + 1]!,
+        photo[p + 2]!,
+        reference[p]!,
+        reference[p + 1]!,
+        reference[p + 2]!,
+      ) >= CLIPPED_LEVEL
     )
       clipped[i] = 1;
   }

@@ -30,7 +30,11 @@ export function blockMaxCells(
   height: number,
   grid = CHANGE_GRID,
 ): CellMap {
-  if (diffs.length === 0 || mask.length !== width * height || diffs.some((d) => d.length !== width * height)) {
+  if (
+    diffs.length === 0 ||
+    mask.length !== width * height ||
+    diffs.some((d) => d.length !== width * height)
+  ) {
     throw new RangeError(`blockMaxCells: arrays do not match ${width}×${height}`);
   }
   // Summed-area tables of each valid difference map and of the valid count (Crow, SIGGRAPH 1984).
@@ -84,7 +88,9 @@ export function blockMaxCells(
  * @returns the excess map and the median it was taken against (0 when no cell is valid).
  */
 export function localContrast(map: CellMap): { readonly excess: CellMap; readonly median: number } {
-  const valid = Array.from(map.values).filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);
+  const valid = Array.from(map.values)
+    .filter((v) => !Number.isNaN(v))
+    .sort((a, b) => a - b);
   const m = valid.length >> 1;
   const median = valid.length === 0 ? 0 : valid.length % 2 ? valid[m]! : (valid[m - 1]! + valid[m]!) / 2;
   const values = map.values.map((v) => v - LOCAL_CONTRAST_WEIGHT * median);

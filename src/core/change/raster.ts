@@ -40,12 +40,26 @@ export function makeChangeRaster(cv: OpenCv, img: RgbaImage, longSide = CHANGE_L
     const k = Math.floor(Math.max(img.width, img.height) / (2 * longSide));
     if (k > 1) {
       const boxed = own(new cv.Mat());
-      cv.resize(mat, boxed, new cv.Size(Math.round(img.width / k), Math.round(img.height / k)), 0, 0, cv.INTER_AREA);
+      cv.resize(
+        mat,
+        boxed,
+        new cv.Size(Math.round(img.width / k), Math.round(img.height / k)),
+        0,
+        0,
+        cv.INTER_AREA,
+      );
       mat = boxed;
     }
     const resized = own(new cv.Mat());
     const shrink = size.width <= mat.cols;
-    cv.resize(mat, resized, new cv.Size(size.width, size.height), 0, 0, shrink ? cv.INTER_AREA : cv.INTER_CUBIC);
+    cv.resize(
+      mat,
+      resized,
+      new cv.Size(size.width, size.height),
+      0,
+      0,
+      shrink ? cv.INTER_AREA : cv.INTER_CUBIC,
+    );
     const rgb = own(new cv.Mat());
     cv.cvtColor(resized, rgb, cv.COLOR_RGBA2RGB);
     return { width: size.width, height: size.height, rgb: matBytes(rgb).slice() };
@@ -55,7 +69,9 @@ export function makeChangeRaster(cv: OpenCv, img: RgbaImage, longSide = CHANGE_L
 /** Copies a change raster into a new `CV_8UC3` Mat; the caller frees it. */
 export function rasterToMat(cv: OpenCv, raster: ChangeRaster): InstanceType<OpenCv['Mat']> {
   if (raster.rgb.length !== raster.width * raster.height * 3) {
-    throw new RangeError(`ChangeRaster ${raster.width}×${raster.height} needs ${raster.width * raster.height * 3} bytes`);
+    throw new RangeError(
+      `ChangeRaster ${raster.width}×${raster.height} needs ${raster.width * raster.height * 3} bytes`,
+    );
   }
   const mat = new cv.Mat(raster.height, raster.width, cv.CV_8UC3);
   matBytes(mat).set(raster.rgb);

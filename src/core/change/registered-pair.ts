@@ -34,12 +34,12 @@ export function registeredPair(cv: OpenCv, reference: ChangeRaster, photo: Chang
     }
     return out;
   };
-  const { homography: _, ...summary } = registration;
+  const { method, ecc_correlation, inliers, overlap, failure } = registration;
   return {
     width,
     height,
     reference: toRgba(reference.rgb, null),
     photo: toRgba(warped.rgb, warped.mask),
-    registration: summary,
+    registration: { method, ecc_correlation, inliers, overlap, failure },
   };
 }

@@ -1,6 +1,6 @@
 import type { Mat } from '@techstark/opencv-js';
 import type { OpenCv } from '../cv.ts';
-import { cvErrorMessage, withMats } from '../mat-scope.ts';
+import { withMats } from '../mat-scope.ts';
 import type { Deletable } from '../mat-scope.ts';
 import { matBytes } from '../quality/raster-mat.ts';
 import { rasterToMat } from './raster.ts';
@@ -65,16 +65,32 @@ type Matrix = number[];
  * least `MIN_OVERLAP` of the reference frame.
  * Never throws for photos that do not align: the result says `failed`, with a reason.
  */
-export function registerToReference(cv: OpenCv, reference: ChangeRaster, photo: ChangeRaster): RegisteredWarp {
+export function registerToReference(
+  cv: OpenCv,
+  reference: ChangeRaster,
+  photo: ChangeRaster,
+): RegisteredWarp {
   return withMats((own) => {
     const refGrey = own(greyOf(cv, reference));
     const photoGrey = own(greyOf(cv, photo));
-    const ecc = eccRegistration(cv, refGrey, photoGrey, own);
+    const eccFit = eccRegistration(cv, refGrey, sameSize(cv, photoGrey, refGrey, own), own);
+    const ecc =
+      eccFit.homography === null
+        ? eccFit
+        : {
+            ...eccFit,
+            homography: scaleRows(
+              eccFit.homography,
+              photo.width / reference.width,
+              photo.height / reference.height,
+            ),
+          };
     if (ecc.homography !== null) {
       const overlap = overlapOf(reference, photo, ecc.homography);
       const problem = implausible(ecc.homography, overlap);
       if (problem === null) {
-        return { ...ecc, overlap, inliers: null, failure: null };
+        const { method, homography, ecc_correlation } = ecc;
+        return { method, homography, ecc_correlation, overlap, inliers: null, failure: null };
       }
     }
     const features = featureRegistration(cv, refGrey, photoGrey, own);
@@ -82,7 +98,14 @@ export function registerToReference(cv: OpenCv, reference: ChangeRaster, photo: 
       const overlap = overlapOf(reference, photo, features.homography);
       const problem = implausible(features.homography, overlap);
       if (problem === null) {
-        return { method: 'features_homography', homography: features.homography, ecc_correlation: null, inliers: features.inliers, overlap, failure: null };
+        return {
+          method: 'features_homography',
+          homography: features.homography,
+          ecc_correlation: null,
+          inliers: features.inliers,
+          overlap,
+          failure: null,
+        };
       }
       return failed(problem, ecc.correlation, features.inliers);
     }
@@ -91,7 +114,14 @@ export function registerToReference(cv: OpenCv, reference: ChangeRaster, photo: 
 }
 
 function failed(reason: string, correlation: number | null, inliers: number | null): RegisteredWarp {
-  return { method: 'failed', homography: null, ecc_correlation: correlation, inliers, overlap: 0, failure: reason };
+  return {
+    method: 'failed',
+    homography: null,
+    ecc_correlation: correlation,
+    inliers,
+    overlap: 0,
+    failure: reason,
+  };
 }
 
 function greyOf(cv: OpenCv, raster: ChangeRaster): Mat {
@@ -125,6 +155,19 @@ function eccLevel(cv: OpenCv, grey: Mat, factor: number, own: <M extends Deletab
   return out;
 }
 
+/** The photo's grey image resized to the reference's size (ECC compares two images of one size). */
+function sameSize(cv: OpenCv, photo: Mat, ref: Mat, own: <M extends Deletable>(m: M) => M): Mat {
+  if (photo.cols === ref.cols && photo.rows === ref.rows) return photo;
+  const out = own(new cv.Mat());
+  cv.resize(photo, out, new cv.Size(ref.cols, ref.rows), 0, 0, cv.INTER_AREA);
+  return out;
+}
+
+/** `diag(sx, sy, 1) · H`: a homography onto a resized photo, back in the photo's own pixels. */
+function scaleRows(h: Matrix, sx: number, sy: number): Matrix {
+  return [h[0]! * sx, h[1]! * sx, h[2]! * sx, h[3]! * sy, h[4]! * sy, h[5]! * sy, h[6]!, h[7]!, h[8]!];
+}
+
 /** Share of each side left out around the template of the coarse search: room for a 15 % shift either way. */
 const COARSE_INSET = 0.15;
 
@@ -135,7 +178,12 @@ const COARSE_INSET = 0.15;
  * new photo on top of the reference's own (14 % in all) drew it into a false optimum on the tuning photos.
  * @returns a translation as a homography, in raster pixels.
  */
-function coarseTranslation(cv: OpenCv, refGrey: Mat, photoGrey: Mat, own: <M extends Deletable>(m: M) => M): Matrix {
+function coarseTranslation(
+  cv: OpenCv,
+  refGrey: Mat,
+  photoGrey: Mat,
+  own: <M extends Deletable>(m: M) => M,
+): Matrix {
   const factor = PYRAMID[0];
   const ref = own(new cv.Mat());
   const photo = own(new cv.Mat());
@@ -163,8 +211,18 @@ function eccRegistration(
   refGrey: Mat,
   photoGrey: Mat,
   own: <M extends Deletable>(m: M) => M,
-): { method: RegistrationMethod; homography: Matrix | null; ecc_correlation: number | null; correlation: number | null; reason: string | null } {
-  const criteria = new cv.TermCriteria(cv.TermCriteria_COUNT + cv.TermCriteria_EPS, ECC_ITERATIONS, ECC_EPSILON);
+): {
+  method: RegistrationMethod;
+  homography: Matrix | null;
+  ecc_correlation: number | null;
+  correlation: number | null;
+  reason: string | null;
+} {
+  const criteria = new cv.TermCriteria(
+    cv.TermCriteria_COUNT + cv.TermCriteria_EPS,
+    ECC_ITERATIONS,
+    ECC_EPSILON,
+  );
   let h: Matrix = coarseTranslation(cv, refGrey, photoGrey, own);
   let correlation: number | null = null;
   let method: RegistrationMethod = 'ecc_affine';
@@ -179,18 +237,40 @@ function eccRegistration(
     let level = levels.get(factor);
     if (level === undefined) {
       const ref = eccLevel(cv, refGrey, factor, own);
-      level = { ref, photo: eccLevel(cv, photoGrey, factor, own), mask: own(new cv.Mat(ref.rows, ref.cols, cv.CV_8U, new cv.Scalar(255))) };
+      level = {
+        ref,
+        photo: eccLevel(cv, photoGrey, factor, own),
+        mask: own(new cv.Mat(ref.rows, ref.cols, cv.CV_8U, new cv.Scalar(255))),
+      };
       levels.set(factor, level);
     }
     const atLevel = rescaleHomography(h, 1 / factor);
     const homography = motion === cv.MOTION_HOMOGRAPHY;
-    const warp = own(cv.matFromArray(homography ? 3 : 2, 3, cv.CV_32F, homography ? atLevel : atLevel.slice(0, 6)));
+    const warp = own(
+      cv.matFromArray(homography ? 3 : 2, 3, cv.CV_32F, homography ? atLevel : atLevel.slice(0, 6)),
+    );
     try {
-      correlation = cv.findTransformECC(level.ref, level.photo, warp, motion, criteria, level.mask, ECC_GAUSS_FILTER);
+      correlation = cv.findTransformECC(
+        level.ref,
+        level.photo,
+        warp,
+        motion,
+        criteria,
+        level.mask,
+        ECC_GAUSS_FILTER,
+      );
     } catch (err) {
       // The last level failing to converge keeps the affine warp of the level before, if there was one.
       if (homography && correlation !== null && correlation >= MIN_ECC_CORRELATION) break;
-      return { method, homography: null, ecc_correlation: null, correlation: null, reason: `the photo could not be aligned (${cvErrorMessage(cv, err)})` };
+      // OpenCV's message (a C++ assertion or "did not converge") is for developers; the reason is for the person.
+      void err;
+      return {
+        method,
+        homography: null,
+        ecc_correlation: null,
+        correlation: null,
+        reason: 'the photo does not line up with the earlier one of this angle',
+      };
     }
     const found = Array.from(warp.data32F as Float32Array);
     const full = homography ? found : [...found, 0, 0, 1];
@@ -218,7 +298,10 @@ interface FeatureApi {
     detectAndCompute(img: Mat, mask: Mat, keys: KeyPoints, desc: Mat): void;
   };
   KeyPointVector: new () => KeyPoints;
-  BFMatcher: new (norm: number, crossCheck: boolean) => Deletable & {
+  BFMatcher: new (
+    norm: number,
+    crossCheck: boolean,
+  ) => Deletable & {
     knnMatch(query: Mat, train: Mat, out: MatchLists, k: number): void;
   };
   DMatchVectorVector: new () => MatchLists;
@@ -229,7 +312,10 @@ interface KeyPoints extends Deletable {
 }
 interface MatchLists extends Deletable {
   size(): number;
-  get(i: number): { size(): number; get(j: number): { queryIdx: number; trainIdx: number; distance: number } };
+  get(i: number): {
+    size(): number;
+    get(j: number): { queryIdx: number; trainIdx: number; distance: number };
+  };
 }
 
 function featureRegistration(
@@ -249,7 +335,8 @@ function featureRegistration(
   orb.detectAndCompute(refGrey, none, refKeys, refDesc);
   orb.detectAndCompute(photoGrey, none, photoKeys, photoDesc);
   const reason = 'too few details match the earlier photo of this angle';
-  if (refDesc.rows < MIN_INLIERS || photoDesc.rows < MIN_INLIERS) return { homography: null, inliers: 0, reason };
+  if (refDesc.rows < MIN_INLIERS || photoDesc.rows < MIN_INLIERS)
+    return { homography: null, inliers: 0, reason };
   const matcher = own(new features.BFMatcher(features.NORM_HAMMING, false));
   const knn = own(new features.DMatchVectorVector());
   matcher.knnMatch(refDesc, photoDesc, knn, 2);
@@ -274,8 +361,8 @@ function featureRegistration(
   let h: Mat;
   try {
     h = own(cv.findHomography(srcMat, dstMat, cv.RANSAC, RANSAC_THRESHOLD, inlierMask));
-  } catch (err) {
-    return { homography: null, inliers: 0, reason: `${reason} (${cvErrorMessage(cv, err)})` };
+  } catch {
+    return { homography: null, inliers: 0, reason };
   }
   const inliers = inlierMask.rows > 0 ? cv.countNonZero(inlierMask) : 0;
   if (h.rows !== 3 || inliers < MIN_INLIERS) return { homography: null, inliers, reason };
@@ -289,7 +376,8 @@ function implausible(h: Matrix, overlap: number): string | null {
   if (!(det > 0) || scale > MAX_SCALE_CHANGE || scale < 1 / MAX_SCALE_CHANGE) {
     return 'the photo is framed too differently from the earlier one of this angle';
   }
-  if (Math.abs(h[6]!) > 2e-3 || Math.abs(h[7]!) > 2e-3) return 'the photo is taken from too different a direction';
+  if (Math.abs(h[6]!) > 2e-3 || Math.abs(h[7]!) > 2e-3)
+    return 'the photo is taken from too different a direction';
   if (overlap < MIN_OVERLAP) return 'the photo covers too little of the area photographed before';
   return null;
 }
@@ -329,11 +417,27 @@ export function warpToReference(
     const h = own(cv.matFromArray(3, 3, cv.CV_64F, [...homography]));
     const size = new cv.Size(reference.width, reference.height);
     const warped = own(new cv.Mat());
-    cv.warpPerspective(src, warped, h, size, cv.INTER_LINEAR + cv.WARP_INVERSE_MAP, cv.BORDER_CONSTANT, new cv.Scalar(0, 0, 0, 0));
+    cv.warpPerspective(
+      src,
+      warped,
+      h,
+      size,
+      cv.INTER_LINEAR + cv.WARP_INVERSE_MAP,
+      cv.BORDER_CONSTANT,
+      new cv.Scalar(0, 0, 0, 0),
+    );
     const valid = own(new cv.Mat(photo.height, photo.width, cv.CV_8U, new cv.Scalar(255)));
     if (masks.photo) matBytes(valid).set(masks.photo);
     const mask = own(new cv.Mat());
-    cv.warpPerspective(valid, mask, h, size, cv.INTER_NEAREST + cv.WARP_INVERSE_MAP, cv.BORDER_CONSTANT, new cv.Scalar(0));
+    cv.warpPerspective(
+      valid,
+      mask,
+      h,
+      size,
+      cv.INTER_NEAREST + cv.WARP_INVERSE_MAP,
+      cv.BORDER_CONSTANT,
+      new cv.Scalar(0),
+    );
     if (masks.reference) {
       const bytes = matBytes(mask);
       for (let i = 0; i < bytes.length; i++) if (masks.reference[i] !== 255) bytes[i] = 0;

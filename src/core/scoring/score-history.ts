@@ -1,9 +1,22 @@
 import { RECENT_REFERENCES, angleLocalChange } from '../change/angle-change.ts';
-import type { AngleLocalChange, AngleRegistrationFailure, ImageChange, ReferencePhoto } from '../change/angle-change.ts';
+import type {
+  AngleLocalChange,
+  AngleRegistrationFailure,
+  ImageChange,
+  ReferencePhoto,
+} from '../change/angle-change.ts';
 import { noiseFloor } from '../change/calibration.ts';
 import type { OpenCv } from '../cv.ts';
 import { analyzeSession, toHistorySession } from './analyze.ts';
-import type { AnalysisOptions, DatedSession, HistorySession, NoiseFloorInfo, ScoredImage, ScoringSession, SessionAnalysis } from './types.ts';
+import type {
+  AnalysisOptions,
+  DatedSession,
+  HistorySession,
+  NoiseFloorInfo,
+  ScoredImage,
+  ScoringSession,
+  SessionAnalysis,
+} from './types.ts';
 
 /** The photo of an angle the change engine uses: the best-quality one that has a change raster. */
 function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
@@ -38,7 +51,9 @@ export function scoreSession(
     if (photo === null) continue;
     const earlier = window.flatMap((s): (ReferencePhoto & { samples: readonly number[] })[] => {
       const change = bestPhoto(s.images, angle);
-      return change ? [{ session_id: s.session_id, change, samples: s.local_change_samples[angle] ?? [] }] : [];
+      return change
+        ? [{ session_id: s.session_id, change, samples: s.local_change_samples[angle] ?? [] }]
+        : [];
     });
     if (earlier.length === 0) {
       if (photo.noise_samples.length > 0) {
@@ -79,8 +94,14 @@ export function scoreHistory(
 ): { sessions: readonly DatedSession[]; analyses: readonly SessionAnalysis[] } {
   const sorted = [...sessions].sort((a, b) =>
     a.taken_at === b.taken_at
-      ? a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0
-      : a.taken_at < b.taken_at ? -1 : 1,
+      ? a.session_id < b.session_id
+        ? -1
+        : a.session_id > b.session_id
+          ? 1
+          : 0
+      : a.taken_at < b.taken_at
+        ? -1
+        : 1,
   );
   const history: HistorySession[] = [];
   const analyses: SessionAnalysis[] = [];
