@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: per-stage medians for a six-image session of camera-resolution real photos, for
+ * `npm run bench`: per-stage medians for a six-image session of camera-resolution real photos (with the change
+ * engine's per-photo stage and the session's scoring against three earlier sessions), for
  * onnxruntime-node (1 and 2 threads) and onnxruntime-web's WASM backend in Node (1 and 2 threads).
  * onnxruntime-web fixes its thread count per process, so every configuration runs in a child process.
  * Prints figures and ratios; asserts nothing.
@@ -9,6 +10,9 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../src/cli/engine.ts';
+import { DEFAULT_ANGLES } from '../src/core/config.ts';
+import { scoreHistory } from '../src/core/scoring/index.ts';
+import type { ScoredImage } from '../src/core/scoring/index.ts';
 import type { NodeEngineOptions } from '../src/cli/engine.ts';
 
 const PHOTOS = fileURLToPath(new URL('../../shared/data/photos/', import.meta.url));
@@ -22,7 +26,15 @@ const SESSION = [
   'npm-vladmandic-face-api__sample6.jpg',
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const STAGES = ['decode_ms', 'quality_ms', 'preprocess_ms', 'embed_ms', 'session_ms'] as const;
+const STAGES = [
+  'decode_ms',
+  'quality_ms',
+  'preprocess_ms',
+  'change_ms',
+  'embed_ms',
+  'session_ms',
+  'scoring_ms',
+] as const;
 type Figures = Record<(typeof STAGES)[number], number>;
 
 const median = (xs: number[]): number => {
@@ -39,15 +51,35 @@ async function measure(options: NodeEngineOptions): Promise<Figures> {
     const samples: Record<string, number[]> = Object.fromEntries(STAGES.map((s) => [s, []]));
     for (let run = -1; run < RUNS; run++) {
       const t0 = performance.now();
-      for (const bytes of files) {
+      const images: ScoredImage[] = [];
+      for (const [i, bytes] of files.entries()) {
         const r = await engine.analyseImage(bytes);
+        images.push({
+          image_id: String(i),
+          angle: DEFAULT_ANGLES[i]!,
+          embedding: r.embedding,
+          quality: r.quality,
+          change: r.change,
+        });
         if (run < 0) continue;
         samples.decode_ms?.push(r.timings.decode_ms);
         samples.quality_ms?.push(r.timings.quality_ms);
         samples.preprocess_ms?.push(r.timings.preprocess_ms);
+        samples.change_ms?.push(r.timings.change_ms);
         samples.embed_ms?.push(r.embed_ms);
       }
       if (run >= 0) samples.session_ms?.push(performance.now() - t0);
+      // Scoring against three earlier sessions of the same photos: 6 angles × 3 references compared.
+      const sessions = [0, 1, 2, 3].map((k) => ({
+        session_id: `s${k}`,
+        taken_at: `2026-0${k + 1}-01`,
+        model_id: engine.manifest.id,
+        images,
+      }));
+      const t1 = performance.now();
+      scoreHistory(engine.cv, sessions, { expectedAngles: DEFAULT_ANGLES, baselineWindow: null });
+      // scoreHistory scores all four; the last one alone is what a new session costs (the first has no reference).
+      if (run >= 0) samples.scoring_ms?.push((performance.now() - t1) / 3);
     }
     return Object.fromEntries(STAGES.map((s) => [s, median(samples[s] ?? [])])) as Figures;
   } finally {
@@ -84,10 +116,30 @@ if (child >= 0) {
     );
     return [config.name, JSON.parse(out.slice(out.lastIndexOf('{'))) as Figures];
   });
-  const header = ['configuration', 'decode/img', 'quality/img', 'preprocess/img', 'embed/img', 'session'];
+  const header = [
+    'configuration',
+    'decode/img',
+    'quality/img',
+    'preprocess/img',
+    'change/img',
+    'embed/img',
+    'photos/session',
+    'scoring/session',
+  ];
   console.log(header.join(' | '));
   for (const [name, f] of rows) {
     console.log([name, ...STAGES.map((s) => f[s].toFixed(1))].join(' | '));
+  }
+  console.log(
+    '\nSession with the change engine (bcd-2.0.0) beside the same session without it (bcd-1.0.0: no change raster,',
+  );
+  console.log('no noise samples, embedding-only scoring), same run; medians:');
+  for (const [name, f] of rows) {
+    const before = f.session_ms - 6 * f.change_ms;
+    const after = f.session_ms + f.scoring_ms;
+    console.log(
+      `  ${name}: ${before.toFixed(0)} ms → ${after.toFixed(0)} ms (+${(after - before).toFixed(0)} ms, ${(after / before).toFixed(2)}×)`,
+    );
   }
   const base = rows[0]?.[1];
   if (base) {

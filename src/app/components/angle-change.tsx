@@ -2,7 +2,7 @@ import type { AngleAnalysisRow } from '../db/schema.ts';
 import { useAsync } from '../state/async.ts';
 import { registeredPairFor } from '../state/results.ts';
 import { angleName } from '../text/angles.ts';
-import { CHANGE_METHOD_WORDS, registrationWords, withoutLibraryDetail } from '../text/change.ts';
+import { CHANGE_METHOD_WORDS, registrationWords } from '../text/change.ts';
 import { formatDateTime, formatPercent } from '../text/format.ts';
 import { CompareViews } from './compare-views.tsx';
 import { Notice } from './notice.tsx';
@@ -81,7 +81,7 @@ export function AngleChange(props: {
       </p>
       {registration.hint && (
         <Notice kind="hint" testId="registration-hint">
-          {withoutLibraryDetail(registration.hint)}
+          {registration.hint}
         </Notice>
       )}
       <RegisteredPairView

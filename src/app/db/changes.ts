@@ -1,5 +1,6 @@
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import type { ChangeRaster } from '../../core/change/index.ts';
+import { bestPhotoChange } from '../../core/scoring/best-photo.ts';
 import type { ImageChange } from '../../core/scoring/index.ts';
 import type { ImageChangeRow, ImageRow } from './schema.ts';
 import { db } from './schema.ts';
@@ -58,15 +59,7 @@ export function bestChangeOf(
   changes: ReadonlyMap<number, ImageChange>,
   angle: string,
 ): ImageChange | undefined {
-  let best: { quality: number; change: ImageChange } | undefined;
-  for (const image of images) {
-    const change = image.id === undefined ? undefined : changes.get(image.id);
-    if (image.angle !== angle || change === undefined) continue;
-    if (best === undefined || image.quality.image_quality_score > best.quality) {
-      best = { quality: image.quality.image_quality_score, change };
-    }
-  }
-  return best?.change;
+  return bestPhotoChange(images, angle, (image) => (image.id === undefined ? undefined : changes.get(image.id)));
 }
 
 /** The change raster of `angle` in stored session `sessionId` (its best photo), if it has one. */

@@ -21,31 +21,12 @@ export function registrationWords(registration: Registration): string {
 }
 
 /**
- * A registration's reason or hint without a library's error text: when OpenCV throws during registration, the
- * core puts its message (source paths, error codes) in parentheses after the plain reason, which is no use to a
- * person and, unbroken, too wide for a phone. Removes each ` (OpenCV…)` part, nested parentheses included.
- */
-export function withoutLibraryDetail(text: string): string {
-  let out = text;
-  for (let start = out.indexOf(' (OpenCV'); start >= 0; start = out.indexOf(' (OpenCV')) {
-    let depth = 0;
-    let end = start + 1;
-    for (; end < out.length; end++) {
-      if (out[end] === '(') depth++;
-      else if (out[end] === ')' && --depth === 0) break;
-    }
-    out = out.slice(0, start) + out.slice(end + 1);
-  }
-  return out;
-}
-
-/**
  * What a capture slot says when a new photo will not line up with the angle's latest earlier photo; null when it
  * lines up (or there was nothing to line it up with).
  */
 export function captureAlignmentHint(alignment: Registration | null): string | null {
   if (alignment === null || alignment.method !== 'failed') return null;
-  const reason = withoutLibraryDetail(alignment.failure ?? 'it does not match the earlier photo');
+  const reason = alignment.failure ?? 'it does not match the earlier photo';
   return (
     `This photo may not line up with your last photo of this angle: ${reason}. ` +
     'Retake it from the same distance and direction as last time, or keep it: its change will then be ' +

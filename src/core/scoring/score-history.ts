@@ -8,6 +8,7 @@ import type {
 import { noiseFloor } from '../change/calibration.ts';
 import type { OpenCv } from '../cv.ts';
 import { analyzeSession, toHistorySession } from './analyze.ts';
+import { bestPhotoChange } from './best-photo.ts';
 import type {
   AnalysisOptions,
   DatedSession,
@@ -18,14 +19,8 @@ import type {
   SessionAnalysis,
 } from './types.ts';
 
-/** The photo of an angle the change engine uses: the best-quality one that has a change raster. */
 function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
-  let best: ScoredImage | null = null;
-  for (const image of images) {
-    if (image.angle !== angle || image.change === undefined) continue;
-    if (best === null || image.quality.image_quality_score > best.quality.image_quality_score) best = image;
-  }
-  return best?.change ?? null;
+  return bestPhotoChange(images, angle, (i) => i.change) ?? null;
 }
 
 /**
