@@ -149,7 +149,9 @@ export async function analyzeHistory(
   return {
     analysis_version: ANALYSIS_VERSION,
     model: { id: engine.manifest.id, dims: engine.manifest.output.dims },
-    sessions: sessions.map((dir, i) => sessionReport(dir, results[i] ?? [], byId.get(dir.session_id) ?? null)),
+    sessions: sessions.map((dir, i) =>
+      sessionReport(dir, results[i] ?? [], byId.get(dir.session_id) ?? null),
+    ),
   };
 }
 

@@ -59,7 +59,9 @@ export function bestChangeOf(
   changes: ReadonlyMap<number, ImageChange>,
   angle: string,
 ): ImageChange | undefined {
-  return bestPhotoChange(images, angle, (image) => (image.id === undefined ? undefined : changes.get(image.id)));
+  return bestPhotoChange(images, angle, (image) =>
+    image.id === undefined ? undefined : changes.get(image.id),
+  );
 }
 
 /** The change raster of `angle` in stored session `sessionId` (its best photo), if it has one. */
