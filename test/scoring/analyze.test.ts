@@ -37,8 +37,21 @@ describe('analyzeSession', () => {
   it('scores the first session 0 with an empty baseline', () => {
     const a = analyzeSession(first, [], OPTIONS);
     expect(a.overall_score).toBe(0);
-    expect(a.angle_aware_score).toBeNull();
+    // bcd-2.0.0 (seed phase 3): the first session's angle change is 0.0, not null.
+    expect(a.angle_aware_score).toBe(0);
     expect(a.angles.map((x) => x.change_score)).toEqual([0, 0]);
+    for (const angle of a.angles) {
+      expect(angle).toMatchObject({
+        change_method: null,
+        change_map: null,
+        changed_area_fraction: 0,
+        registration: null,
+        // no change raster on these images, so no noise floor either
+        noise_floor: null,
+        references: [],
+        baseline_sessions: 0,
+      });
+    }
     expect(a.baseline_used).toEqual({ sessions: 0, session_ids: [], window: null });
     expect(a.comparison_layers_used).toEqual([]);
     expect(a.variation_level).toBe('stable');
@@ -56,6 +69,9 @@ describe('analyzeSession', () => {
     // session embeddings: norm((1,0)+(0,1)) = (0.7071, 0.7071); norm((0.8,0.6)+(0,1)) = (0.4472, 0.8944)
     expect(a.overall_score).toBeCloseTo(1 - (Math.SQRT1_2 * (0.4 + 0.8)) / Math.hypot(0.4, 0.8), 6);
     expect(a.baseline_used.sessions).toBe(1);
+    // images without a change raster are scored by embedding, and say so
+    expect(a.angles.map((x) => x.change_method)).toEqual(['angle_embedding', 'angle_embedding']);
+    expect(a.angles.every((x) => x.change_map === null && x.registration === null)).toBe(true);
     expect(a.comparison_layers_used).toEqual(['angle_embedding', 'session_embedding']);
   });
 
@@ -103,8 +119,10 @@ describe('analyzeSession', () => {
   it('computes the confidence score by its documented formula', () => {
     const s = session('c', [image('front', [1, 0]), image('front', [1, 0.1]), image('side', [0, 1])]);
     const a = analyzeSession(s, [], OPTIONS);
-    // quality 0.8 (consistent capture); cross-angle 1; coverage 2/6; depth mean(1, 0.75); history 0.5
-    const expected = 0.35 * 0.8 + 0.15 * 1 + 0.15 * (2 / 6) + 0.1 * 0.875 + 0.25 * 0.5;
+    // quality 0.8 (consistent capture); cross-angle 1; coverage 2/6; depth mean(1, 0.75); history 0.5;
+    // registration 1 (no angle was compared with a reference)
+    const expected =
+      0.3 * 0.8 + 0.1 * 1 + 0.15 * (2 / 6) + 0.1 * 0.875 + 0.2 * 0.5 + 0.15 * 1;
     expect(a.analysis_confidence_score).toBeCloseTo(expected, 6);
   });
 

@@ -94,9 +94,9 @@ const RETAKE_HINT =
 
 /**
  * Measures an angle's local change against the person's own references (SPEC "Change engine" steps 1–4):
- * the photo is compared (`comparePair`) with each recent reference and with the first session's; of the comparisons
- * whose registration fits about as well as the best one (`trustedComparisons`), the raw score is the larger of the
- * median over the recent references and the first one's (so a slow drift is seen too), and is
+ * the photo is compared (`comparePair`) with each recent reference and with the first session's (so a slow drift
+ * weighs in too); the raw score is the median over the comparisons whose registration fits about as well as the
+ * best one (`trustedComparisons`), and is
  * calibrated against the angle's personal noise floor (`noiseFloor`, from the references' synthetic samples and the
  * real earlier samples). The change map and the registration are those against the most recent reference that
  * aligned.
@@ -122,9 +122,7 @@ export function angleLocalChange(
     return { registration: angleRegistration(last.ref, last.result), references };
   }
   const trusted = trustedComparisons(all.map((c) => c.result));
-  const recentRaws = recent.flatMap((c) => (trusted.has(c.result) ? [c.result.raw as number] : []));
-  const firstRaw = first !== null && trusted.has(first.result) ? (first.result.raw as number) : -Infinity;
-  const raw = Math.max(recentRaws.length > 0 ? median(recentRaws) : -Infinity, firstRaw);
+  const raw = median(all.flatMap((c) => (trusted.has(c.result) ? [c.result.raw as number] : [])));
   const synthetic = all.flatMap(({ ref }) => ref.change.noise_samples);
   const noise = noiseFloor(synthetic, input.realSamples);
   const cells = latest.result.cells as CellMap;
