@@ -28,12 +28,8 @@ describe('calibratedScore', () => {
     expect(calibratedScore(3.5, noise)).toBeCloseTo(0.45, 9);
   });
 
-  // Known mismatch (reported): calibration.ts's GROWTH comment says three times the distance (z = 3) reaches 0.70,
-  // Strong Variation; with k = ln(0.9 / 0.55) it gives 1 − 0.55² / 0.9 = 0.664 (0.70 comes at z ≈ 3.23). One rate
-  // cannot meet both points. Drop `.fails` if the curve is changed to meet the comment; fix this test if the
-  // comment is changed instead.
-  it.fails('reaches Strong Variation (0.70) at three times its distance, as documented', () => {
-    expect(calibratedScore(5.5, noise)).toBeGreaterThanOrEqual(0.7);
+  it('reaches 0.66, near the top of Higher Variation, at three times its distance, as documented', () => {
+    expect(calibratedScore(5.5, noise)).toBeCloseTo(1 - 0.55 ** 2 / 0.9, 10);
   });
 
   it('is monotone and stays below 1 over every raw score a photo can give', () => {

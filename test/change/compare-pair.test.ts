@@ -21,7 +21,14 @@ function warmer(r: ChangeRaster): ChangeRaster {
 }
 
 /** A soft dark mark of `share` of the reference frame, centred where reference point (u, v) shows in the photo. */
-function marked(photo: ChangeRaster, truth: Homography, ref: ChangeRaster, u: number, v: number, share = 0.02) {
+function marked(
+  photo: ChangeRaster,
+  truth: Homography,
+  ref: ChangeRaster,
+  u: number,
+  v: number,
+  share = 0.02,
+) {
   const radius = Math.sqrt((share * ref.width * ref.height) / Math.PI);
   const [cx, cy] = mapPoint(truth, u * ref.width, v * ref.height);
   return mapPixels(photo, (rgb, x, y) => {
@@ -33,7 +40,8 @@ function marked(photo: ChangeRaster, truth: Homography, ref: ChangeRaster, u: nu
 
 function argmax(values: Float32Array): number {
   let best = -1;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!) && (best < 0 || values[i]! > values[best]!)) best = i;
+  for (let i = 0; i < values.length; i++)
+    if (!Number.isNaN(values[i]!) && (best < 0 || values[i]! > values[best]!)) best = i;
   return best;
 }
 
@@ -50,7 +58,11 @@ describe('comparePair on retakes of real photos', () => {
   it.each(PHOTOS)('finds a dark mark of 2 per cent of the frame on %s, in the right cell', async (file) => {
     const { reference, photo, truth } = await retake(cv, file, MOVE);
     const [u, v] = [0.35, 0.6];
-    const c = comparePair(cv, { raster: reference }, { raster: marked(warmer(photo), truth, reference, u, v) });
+    const c = comparePair(
+      cv,
+      { raster: reference },
+      { raster: marked(warmer(photo), truth, reference, u, v) },
+    );
     expect(c.raw).toBeGreaterThan(5);
     const best = argmax(c.cells!.values);
     const [row, col] = [Math.floor(best / 14), best % 14];
@@ -59,7 +71,9 @@ describe('comparePair on retakes of real photos', () => {
   });
 
   it('leaves the cells the retake does not cover out of the map', async () => {
-    const { reference, photo } = await retake(cv, PHOTOS[1]!, (w, h) => similarity(w / 2, h / 2, 0, 1, 0.09 * w, 0));
+    const { reference, photo } = await retake(cv, PHOTOS[1]!, (w, h) =>
+      similarity(w / 2, h / 2, 0, 1, 0.09 * w, 0),
+    );
     const c = comparePair(cv, { raster: reference }, { raster: photo });
     expect(c.registration.method).not.toBe('failed');
     const column = (col: number) => Array.from({ length: 14 }, (_, row) => c.cells!.values[row * 14 + col]!);

@@ -25,7 +25,12 @@ function shifted(r: ChangeRaster, dx: number, dy: number): ChangeRaster {
 }
 
 /** Values of `map` at pixels at least `border` px from every edge. */
-function interior(map: Float32Array, r: ChangeRaster, border: number, where = (_x: number, _y: number) => true) {
+function interior(
+  map: Float32Array,
+  r: ChangeRaster,
+  border: number,
+  where = (_x: number, _y: number) => true,
+) {
   const out: number[] = [];
   for (let y = border; y < r.height - border; y++) {
     for (let x = border; x < r.width - border; x++) if (where(x, y)) out.push(map[y * r.width + x]!);
@@ -107,7 +112,11 @@ describe('toleranceDeltaE on a real photo', () => {
               const j = (i + oy * w + ox) * 3;
               texture = Math.max(
                 texture,
-                Math.hypot(refLab[i * 3]! - refLab[j]!, refLab[i * 3 + 1]! - refLab[j + 1]!, refLab[i * 3 + 2]! - refLab[j + 2]!),
+                Math.hypot(
+                  refLab[i * 3]! - refLab[j]!,
+                  refLab[i * 3 + 1]! - refLab[j + 1]!,
+                  refLab[i * 3 + 2]! - refLab[j + 2]!,
+                ),
               );
             }
           }
@@ -128,11 +137,15 @@ describe('toleranceDeltaE on a real photo', () => {
     const ref = await photoRaster(cv, 'python3-skimage__chelsea.png');
     const { width: w, height: h } = ref;
     const core = (x: number, y: number) => x >= 104 && x < 136 && y >= 70 && y < 100;
-    const photo = mapPixels(ref, (rgb, x, y) => (core(x, y) ? [rgb[0] * 1.3 + 20, rgb[1] * 0.85, rgb[2] * 0.85] : rgb));
+    const photo = mapPixels(ref, (rgb, x, y) =>
+      core(x, y) ? [rgb[0] * 1.3 + 20, rgb[1] * 0.85, rgb[2] * 0.85] : rgb,
+    );
     const [plain] = toleranceDeltaE(lab(photo), lab(ref), w, h, 0, 0);
     const [tolerant] = toleranceDeltaE(lab(photo), lab(ref), w, h, 1, 0);
     const inner = (x: number, y: number) => x >= 106 && x < 134 && y >= 72 && y < 98;
-    expect(meanOf(interior(tolerant!, ref, 2, inner))).toBeGreaterThan(0.9 * meanOf(interior(plain!, ref, 2, inner)));
+    expect(meanOf(interior(tolerant!, ref, 2, inner))).toBeGreaterThan(
+      0.9 * meanOf(interior(plain!, ref, 2, inner)),
+    );
   });
 });
 

@@ -40,14 +40,7 @@ export function multiply(a: Homography, b: Homography): number[] {
  * The similarity that turns by `degrees`, scales by `scale` about (cx, cy), then moves by (dx, dy), as a homography
  * (point-to-point: x' = H·x).
  */
-export function similarity(
-  cx: number,
-  cy: number,
-  degrees: number,
-  scale: number,
-  dx = 0,
-  dy = 0,
-): number[] {
+export function similarity(cx: number, cy: number, degrees: number, scale: number, dx = 0, dy = 0): number[] {
   const a = (degrees * Math.PI) / 180;
   const c = scale * Math.cos(a);
   const s = scale * Math.sin(a);
@@ -108,8 +101,8 @@ export function viewOf(
 
 /** Mean absolute difference of two byte arrays over the pixels (of `channels` bytes) where `select` holds. */
 export function meanAbsDiff(
-  a: Uint8Array,
-  b: Uint8Array,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
   select: (pixel: number) => boolean = () => true,
   channels = 3,
 ): number {
@@ -141,7 +134,17 @@ export function mapPixels(
 
 /** The inverse of a 3×3 matrix. */
 export function invert(m: Homography): number[] {
-  const [a, b, c, d, e, f, g, h, i] = m as [number, number, number, number, number, number, number, number, number];
+  const [a, b, c, d, e, f, g, h, i] = m as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const A = e * i - f * h;
   const B = -(d * i - f * g);
   const C = d * h - e * g;

@@ -41,7 +41,14 @@ function relit(ref: ChangeRaster, darkPatch: boolean): ChangeRaster {
 /** 255 where neither image is clipped (as the change engine leaves clipped highlights out). */
 function unclipped(a: ChangeRaster, b: ChangeRaster): Uint8Array {
   return Uint8Array.from({ length: a.width * a.height }, (_, i) =>
-    Math.max(a.rgb[i * 3]!, a.rgb[i * 3 + 1]!, a.rgb[i * 3 + 2]!, b.rgb[i * 3]!, b.rgb[i * 3 + 1]!, b.rgb[i * 3 + 2]!) >= 250
+    Math.max(
+      a.rgb[i * 3]!,
+      a.rgb[i * 3 + 1]!,
+      a.rgb[i * 3 + 2]!,
+      b.rgb[i * 3]!,
+      b.rgb[i * 3 + 1]!,
+      b.rgb[i * 3 + 2]!,
+    ) >= 250
       ? 0
       : 255,
   );
@@ -77,6 +84,8 @@ describe('normalizeToReference on real photos', () => {
   it('refuses arrays that do not match the size', () => {
     const rgb = new Uint8Array(4 * 4 * 3);
     expect(() => normalizeToReference(cv, rgb, rgb, new Uint8Array(15), 4, 4)).toThrow(RangeError);
-    expect(() => normalizeToReference(cv, rgb.subarray(3), rgb, new Uint8Array(16), 4, 4)).toThrow(RangeError);
+    expect(() => normalizeToReference(cv, rgb.subarray(3), rgb, new Uint8Array(16), 4, 4)).toThrow(
+      RangeError,
+    );
   });
 });

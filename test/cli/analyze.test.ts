@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALTERED_ANGLE, SAMPLE_PHOTOS, buildSampleHistory } from '../../scripts/sample-history/build.ts';
 import type { AnalyzeReport, CompareReport, SessionReport } from '../../src/cli/report.ts';
+import { ANALYSIS_VERSION } from '../../src/core/config.ts';
 import { loadOpenCv } from '../../src/core/cv.ts';
 import { nodeDecoder } from '../../src/core/image/decode.node.ts';
 import { BAD_DECODED, BAD_REFUSED } from '../image/bad-expectations.ts';
@@ -57,8 +58,37 @@ describe('bcd analyze on a history of real photos', () => {
   it('scores the first session 0 against an empty baseline', () => {
     const first = report.sessions[0] as SessionReport;
     expect(first.overall_score).toBe(0);
+    // bcd-2.0.0: 0.0, not null (seed phase 3)
+    expect(first.angle_aware_score).toBe(0);
     expect(first.baseline_used?.sessions).toBe(0);
+    expect(first.comparison_layers_used).toEqual([]);
     expect(first.angles.every((a) => a.change_score === 0)).toBe(true);
+    for (const a of first.angles) {
+      expect(a).toMatchObject({ change_method: null, change_map: null, registration: null });
+      // the angle's noise floor, from its own photo's augmented retakes
+      expect(a.noise_floor).toMatchObject({ synthetic: 4, real: 0 });
+    }
+  });
+
+  it('measures later sessions by registered local change and reports how', () => {
+    expect(report.analysis_version).toBe(ANALYSIS_VERSION);
+    expect(ANALYSIS_VERSION).toBe('bcd-2.0.0');
+    for (const s of report.sessions.slice(1)) {
+      expect(s.comparison_layers_used).toEqual([
+        'registered_local_change',
+        'angle_embedding',
+        'session_embedding',
+      ]);
+      for (const a of s.angles) {
+        expect(a.change_method, `${s.session_id} ${a.angle}`).toBe('registered_local_change');
+        expect(a.registration?.method).not.toBe('failed');
+        expect(a.change_map?.cells).toHaveLength(14 * 14);
+        expect(a.changed_area_fraction).toBeGreaterThanOrEqual(0);
+        expect(a.changed_area_fraction).toBeLessThanOrEqual(1);
+      }
+    }
+    const altered = report.sessions[2]?.angles.find((a) => a.angle === ALTERED_ANGLE);
+    expect(altered?.changed_area_fraction).toBeGreaterThan(0);
   });
 
   it('keeps every score in range', () => {

@@ -121,8 +121,7 @@ describe('analyzeSession', () => {
     const a = analyzeSession(s, [], OPTIONS);
     // quality 0.8 (consistent capture); cross-angle 1; coverage 2/6; depth mean(1, 0.75); history 0.5;
     // registration 1 (no angle was compared with a reference)
-    const expected =
-      0.3 * 0.8 + 0.1 * 1 + 0.15 * (2 / 6) + 0.1 * 0.875 + 0.2 * 0.5 + 0.15 * 1;
+    const expected = 0.3 * 0.8 + 0.1 * 1 + 0.15 * (2 / 6) + 0.1 * 0.875 + 0.2 * 0.5 + 0.15 * 1;
     expect(a.analysis_confidence_score).toBeCloseTo(expected, 6);
   });
 

@@ -134,7 +134,9 @@ describe('analyzeSession with the change engine’s results', () => {
 
 describe('registrationQuality', () => {
   it('is 0 for a failed registration, whatever its figures', () => {
-    expect(registrationQuality({ method: 'failed', ecc_correlation: 0.99, inliers: 500, overlap: 1 })).toBe(0);
+    expect(registrationQuality({ method: 'failed', ecc_correlation: 0.99, inliers: 500, overlap: 1 })).toBe(
+      0,
+    );
   });
 
   it('ramps the ECC correlation from the acceptance bar (0) to 0.95 (1), times the overlap', () => {
@@ -175,9 +177,6 @@ describe('analysisConfidenceScore weights', () => {
     expect(all - analysisConfidenceScore({ ...base, expectedAngles: 4 })).toBeCloseTo(0.15 * 0.5, 9);
     expect(all - analysisConfidenceScore({ ...base, imagesPerAngle: [1, 1] })).toBeCloseTo(0.1 * 0.25, 9);
     expect(all - analysisConfidenceScore({ ...base, registrationQualities: [0, 0] })).toBeCloseTo(0.15, 9);
-    expect(all - analysisConfidenceScore({ ...base, angleQualities: [0.5, 1] })).toBeCloseTo(
-      0.1 * 1,
-      9,
-    );
+    expect(all - analysisConfidenceScore({ ...base, angleQualities: [0.5, 1] })).toBeCloseTo(0.1 * 1, 9);
   });
 });

@@ -2,8 +2,8 @@
 export const SCORE_AT_NOISE_FLOOR = 0.1;
 /**
  * Growth of the calibrated score past the noise floor: `1 − 0.9·e^(−k(z−1))` with k = ln(0.9 / 0.55), so twice the
- * floor's distance from the typical noise (z = 2) reaches 0.45, the start of Higher Variation, and three times 0.70,
- * Strong Variation: a difference that no retake of the person's has shown is not a mild one.
+ * floor's distance from the typical noise (z = 2) reaches 0.45, the start of Higher Variation, three times 0.66 and
+ * four times 0.80, Strong Variation: a difference that no retake of the person's has shown is not a mild one.
  */
 const GROWTH = Math.log(0.9 / 0.55);
 /** One-sided 95 % point of the standard normal: the SPEC pins the person's 95th noise percentile to 0.10. */
@@ -43,7 +43,8 @@ export function noiseFloor(synthetic: readonly number[], real: readonly number[]
  * Maps a raw local-change score into [0, 1] against the person's noise (SPEC step 4), so the 95th noise percentile
  * lands on `SCORE_AT_NOISE_FLOOR` and the seed's levels keep their meaning. With z = (raw − mean) / (p95 − mean):
  * 0 at or below the typical noise, `0.1·z²` up to the floor (ordinary retakes stay well inside Stable) and
- * `1 − 0.9·e^(−k(z−1))` beyond it (see `GROWTH`). Monotone, continuous, below 1 for every finite input.
+ * `1 − 0.9·e^(−k(z−1))` beyond it (see `GROWTH`). Monotone and continuous; it approaches 1 (in floating point it
+ * reaches 1.0 from z ≈ 75).
  */
 export function calibratedScore(raw: number, noise: NoiseModel): number {
   const z = Math.max(0, (raw - noise.mean) / (noise.p95 - noise.mean));
