@@ -13,7 +13,6 @@ import {
   toHistorySession,
 } from '../../src/core/scoring/index.ts';
 import type { AngleAnalysis, DatedSession, SessionAnalysis } from '../../src/core/scoring/index.ts';
-import { similarity, viewOf } from './helpers.ts';
 import { CHANGED_ANGLE, loadSampleHistory, sharedPhoto } from './sample-history.ts';
 
 // The whole change engine on samples/history (3 sessions × 6 angles of real photos; the second and third are
