@@ -4,6 +4,7 @@ import {
   SCORE_AT_NOISE_FLOOR,
   calibratedScore,
   noiseFloor,
+  PRIOR_NOISE,
 } from '../../src/core/change/calibration.ts';
 import { SYNTHETIC_PAIRS, syntheticNoiseSamples } from '../../src/core/change/noise-floor.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
@@ -69,8 +70,9 @@ describe('noiseFloor', () => {
     expect(tight.p95 - tight.mean).toBeCloseTo(MIN_NOISE_MARGIN, 12);
   });
 
-  it('refuses to make a floor of no samples', () => {
-    expect(() => noiseFloor([], [])).toThrow(RangeError);
+  it('falls back to the prior noise model when there is no sample at all', () => {
+    expect(noiseFloor([], [])).toEqual(PRIOR_NOISE);
+    expect(PRIOR_NOISE.p95 - PRIOR_NOISE.mean).toBeCloseTo(MIN_NOISE_MARGIN, 12);
   });
 });
 

@@ -24,16 +24,23 @@ export interface NoiseModel {
 }
 
 /**
+ * The noise model used when a photo has no noise sample at all (every augmented pair failed to register, as on a
+ * flat or tiny photo, and there is no earlier session): the mean of ordinary retake pairs on the tuning photos
+ * (−1.3 … +0.1 ΔE*, mean ≈ −0.7) and the least margin above it.
+ */
+export const PRIOR_NOISE: NoiseModel = { mean: -0.7, p95: -0.7 + MIN_NOISE_MARGIN };
+
+/**
  * The personal noise model of one angle (SPEC "Change engine" step 4): a normal distribution fitted to the pooled
  * samples, the real ones (this angle's earlier sessions compared with their references) and the synthetic ones
  * (augmented pairs of the reference photos); its 95th percentile, mean + 1.645·sd, is the floor. A fitted quantile
  * is steadier than the order statistics of the 8–40 samples a person has. On the tuning photos the synthetic and
  * real samples of the same photo spread alike (both −1.3 … +0.1 ΔE* for ordinary retakes), so they pool unweighted.
- * @throws RangeError when there is no sample at all.
+ * With no sample at all, `PRIOR_NOISE`.
  */
 export function noiseFloor(synthetic: readonly number[], real: readonly number[]): NoiseModel {
   const pooled = [...real, ...synthetic];
-  if (pooled.length === 0) throw new RangeError('a noise floor needs at least one sample');
+  if (pooled.length === 0) return PRIOR_NOISE;
   const mean = pooled.reduce((a, b) => a + b, 0) / pooled.length;
   const sd = Math.sqrt(pooled.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, pooled.length - 1));
   return { mean, p95: mean + Math.max(MIN_NOISE_MARGIN, Z95 * sd) };

@@ -51,13 +51,11 @@ export function scoreSession(
         : [];
     });
     if (earlier.length === 0) {
-      if (photo.noise_samples.length > 0) {
-        firstFloors.set(angle, {
-          synthetic: photo.noise_samples.length,
-          real: 0,
-          delta_e: noiseFloor(photo.noise_samples, []).p95,
-        });
-      }
+      firstFloors.set(angle, {
+        synthetic: photo.noise_samples.length,
+        real: 0,
+        delta_e: noiseFloor(photo.noise_samples, []).p95,
+      });
       continue;
     }
     const recent = earlier.slice(-RECENT_REFERENCES);
