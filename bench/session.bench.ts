@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createNodeEngine } from '../src/cli/engine.ts';
+import { createNodeEngine, toScoredImage } from '../src/cli/engine.ts';
 import { DEFAULT_ANGLES } from '../src/core/config.ts';
 import { scoreHistory } from '../src/core/scoring/index.ts';
 import type { ScoredImage } from '../src/core/scoring/index.ts';
@@ -54,13 +54,7 @@ async function measure(options: NodeEngineOptions): Promise<Figures> {
       const images: ScoredImage[] = [];
       for (const [i, bytes] of files.entries()) {
         const r = await engine.analyseImage(bytes);
-        images.push({
-          image_id: String(i),
-          angle: DEFAULT_ANGLES[i]!,
-          embedding: r.embedding,
-          quality: r.quality,
-          change: r.change,
-        });
+        images.push(toScoredImage(String(i), DEFAULT_ANGLES[i]!, r));
         if (run < 0) continue;
         samples.decode_ms?.push(r.timings.decode_ms);
         samples.quality_ms?.push(r.timings.quality_ms);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { toScoredImage } from '../../src/cli/engine.ts';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { DEFAULT_ANGLES } from '../../src/core/config.ts';
 import {
@@ -41,14 +42,7 @@ async function session(engine: NodeEngine, id: string, photos: readonly Syntheti
   const t0 = performance.now();
   const images: ScoredImage[] = [];
   for (const [i, p] of photos.entries()) {
-    const r = await engine.analyseImage(p.bytes);
-    images.push({
-      image_id: `${p.angle}__${i}`,
-      angle: p.angle,
-      embedding: r.embedding,
-      quality: r.quality,
-      change: r.change,
-    });
+    images.push(toScoredImage(`${p.angle}__${i}`, p.angle, await engine.analyseImage(p.bytes)));
   }
   const scoring: ScoringSession = { session_id: id, model_id: engine.manifest.id, images };
   return { scoring, ms: performance.now() - t0 };

@@ -3,6 +3,7 @@ import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
 import { ImageInputError } from '../core/image/errors.ts';
 import { compareSessions, scoreHistory } from '../core/scoring/index.ts';
 import type { DatedSession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
+import { toScoredImage } from './engine.ts';
 import type { EmbeddedImage, NodeEngine } from './engine.ts';
 import type { SessionDir, SessionFile } from './history-dir.ts';
 import type { AngleReport, AnalyzeReport, CompareReport, ImageReport, SessionReport } from './report.ts';
@@ -66,17 +67,7 @@ async function analyseDir(engine: NodeEngine, dir: SessionDir): Promise<FileResu
 /** Turns a session folder's analysed files into what scoring takes (files that failed are left out). */
 function scoringSession(sessionId: string, modelId: string, results: readonly FileResult[]): ScoringSession {
   const images: ScoredImage[] = results.flatMap((r) =>
-    r.image
-      ? [
-          {
-            image_id: r.file.file,
-            angle: r.file.angle,
-            embedding: r.image.embedding,
-            quality: r.image.quality,
-            change: r.image.change,
-          },
-        ]
-      : [],
+    r.image ? [toScoredImage(r.file.file, r.file.angle, r.image)] : [],
   );
   return { session_id: sessionId, model_id: modelId, images };
 }

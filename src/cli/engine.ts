@@ -3,6 +3,7 @@ import type { OpenCv } from '../core/cv.ts';
 import { prepareImage } from '../core/pipeline/prepare-image.ts';
 import type { PreparedImage } from '../core/pipeline/prepare-image.ts';
 import { l2Normalize } from '../core/scoring/index.ts';
+import type { ScoredImage } from '../core/scoring/index.ts';
 import type { Embedder } from '../model/embedder.ts';
 import { createNodeEmbedder } from '../model/embedder.node.ts';
 import { createWebEmbedder } from '../model/embedder.web.ts';
@@ -14,6 +15,11 @@ import { nodeDecoder } from '../core/image/decode.node.ts';
 export interface EmbeddedImage extends PreparedImage {
   readonly embedding: Float32Array;
   readonly embed_ms: number;
+}
+
+/** What the scoring core takes of an embedded image: its id and angle, its vector, quality and change raster. */
+export function toScoredImage(image_id: string, angle: string, image: EmbeddedImage): ScoredImage {
+  return { image_id, angle, embedding: image.embedding, quality: image.quality, change: image.change };
 }
 
 /** The whole per-image analysis in Node: the shared pipeline, then the model in onnxruntime-node. */

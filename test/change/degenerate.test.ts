@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeEngine } from '../../src/cli/engine.ts';
+import { createNodeEngine, toScoredImage } from '../../src/cli/engine.ts';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { DEFAULT_ANGLES } from '../../src/core/config.ts';
 import { scoreHistory } from '../../src/core/scoring/index.ts';
@@ -32,14 +32,9 @@ describe('photos the change engine can hold nothing of', () => {
     for (const day of ['2026-01-01', '2026-02-01', '2026-03-01']) {
       const images = [];
       for (const [i, img] of photos.entries()) {
-        const r = await engine.analyseImage(await encodeJpeg(img, 90));
-        images.push({
-          image_id: String(i),
-          angle: DEFAULT_ANGLES[i]!,
-          embedding: r.embedding,
-          quality: r.quality,
-          change: r.change,
-        });
+        images.push(
+          toScoredImage(String(i), DEFAULT_ANGLES[i]!, await engine.analyseImage(await encodeJpeg(img, 90))),
+        );
       }
       sessions.push({ session_id: day, taken_at: day, model_id: engine.manifest.id, images });
     }
