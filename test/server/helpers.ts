@@ -218,6 +218,24 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
  * `body` as an app that has not yet taken the `bcd-2.0.0` update sends it: analysis version `bcd-1.0.0`, a first
  * session (no baseline, so `angle_aware_score` null), embedding layers only, no change-engine fields.
  */
+/**
+ * The `angle_analysis` columns of the change engine (migration 0007) that a stored `body` should have, one row per
+ * angle in the body's order: the change map split in rows, cols and cells, `references` as `reference_comparisons`.
+ */
+export function expectedChangeColumns(body: SessionUpload) {
+  return body.angle_analyses!.map((a) => ({
+    angle: a.angle,
+    change_method: a.change_method,
+    change_map_rows: a.change_map?.rows ?? null,
+    change_map_cols: a.change_map?.cols ?? null,
+    change_map_cells: a.change_map?.cells ?? null,
+    changed_area_fraction: a.changed_area_fraction,
+    registration: a.registration,
+    noise_floor: a.noise_floor,
+    reference_comparisons: a.references,
+  }));
+}
+
 export function preChangeEngineBody(body: SessionUpload): SessionUpload {
   return {
     ...body,

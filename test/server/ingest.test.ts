@@ -7,6 +7,7 @@ import { upsertAngleAnalysis } from '../../server/repositories/analyses.ts';
 import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
 import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
 import {
+  expectedChangeColumns,
   appOn,
   auth,
   cleanJpeg,
@@ -125,19 +126,11 @@ describe('sync server ingest (embedded store)', () => {
     const body = sessionBody({ front: ['f1'], left_side: ['l1'] });
     expect((await putSession(p.token, current, body)).statusCode).toBe(200);
     expect(await changeColumns(current)).toEqual(
-      body.angle_analyses!.map((a) => ({
+      expectedChangeColumns(body).map((columns) => ({
         analysis_version: 'bcd-2.0.0',
         angle_aware_score: 0.1,
         comparison_layers_used: ['registered_local_change', 'angle_embedding', 'session_embedding'],
-        angle: a.angle,
-        change_method: a.change_method,
-        change_map_rows: a.change_map?.rows ?? null,
-        change_map_cols: a.change_map?.cols ?? null,
-        change_map_cells: a.change_map?.cells ?? null,
-        changed_area_fraction: a.changed_area_fraction,
-        registration: a.registration,
-        noise_floor: a.noise_floor,
-        reference_comparisons: a.references,
+        ...columns,
       })),
     );
 
