@@ -48,40 +48,53 @@ export function toleranceDeltaE(
 ): Float32Array[] {
   const reach = pixelRadius + blockRadius;
   const side = 2 * reach + 1;
-  // Squared ΔE* for every offset within ±reach. Pixels within `reach` of the border stay Infinity: the overlap
-  // mask, eroded by 3 px, leaves them out anyway, and the inner loop needs no bounds checks.
-  const byOffset: Float32Array[] = [];
-  for (let dy = -reach; dy <= reach; dy++) {
-    for (let dx = -reach; dx <= reach; dx++) {
-      const d2 = new Float32Array(width * height).fill(Infinity);
-      const shift = (dy * width + dx) * 3;
-      for (let y = reach; y < height - reach; y++) {
-        let p = (y * width + reach) * 3;
-        for (let i = y * width + reach, end = y * width + width - reach; i < end; i++, p += 3) {
-          const q = p + shift;
-          const dl = photo[p]! - reference[q]!;
-          const da = photo[p + 1]! - reference[q + 1]!;
-          const db = photo[p + 2]! - reference[q + 2]!;
-          d2[i] = dl * dl + da * da + db * db;
-        }
-      }
-      byOffset.push(d2);
-    }
-  }
+  const n = width * height;
   // Shifts every 2·pixelRadius px: with the per-pixel tolerance on top they still reach every offset within ±reach.
   const step = Math.max(1, 2 * pixelRadius);
-  const maps: Float32Array[] = [];
-  for (let sy = -blockRadius; sy <= blockRadius; sy += step) {
-    for (let sx = -blockRadius; sx <= blockRadius; sx += step) {
-      const out = new Float32Array(width * height).fill(Infinity);
+  const shifts: number[] = [];
+  for (let s = -blockRadius; s <= blockRadius; s += step) shifts.push(s);
+  // Per output map, the offsets (indices into one pixel's `d2`) whose minimum it takes.
+  const groups: Int32Array[] = [];
+  for (const sy of shifts) {
+    for (const sx of shifts) {
+      const group: number[] = [];
       for (let oy = -pixelRadius; oy <= pixelRadius; oy++) {
-        for (let ox = -pixelRadius; ox <= pixelRadius; ox++) {
-          const d2 = byOffset[(sy + oy + reach) * side + (sx + ox + reach)]!;
-          for (let i = 0; i < out.length; i++) if (d2[i]! < out[i]!) out[i] = d2[i]!;
-        }
+        for (let ox = -pixelRadius; ox <= pixelRadius; ox++)
+          group.push((sy + oy + reach) * side + sx + ox + reach);
       }
-      for (let i = 0; i < out.length; i++) out[i] = Math.sqrt(out[i]!);
-      maps.push(out);
+      groups.push(Int32Array.from(group));
+    }
+  }
+  const offsets = new Int32Array(side * side);
+  for (let dy = -reach; dy <= reach; dy++) {
+    for (let dx = -reach; dx <= reach; dx++)
+      offsets[(dy + reach) * side + dx + reach] = (dy * width + dx) * 3;
+  }
+  // Pixel by pixel, every offset's squared ΔE* into a small scratch array that stays in cache, then each map's
+  // minimum over its offsets: no full-size map per offset is written and read back.
+  const d2 = new Float32Array(side * side);
+  const maps = groups.map(() => new Float32Array(n).fill(Infinity));
+  // Pixels within `reach` of the border stay Infinity: the overlap mask, eroded by 3 px, leaves them out anyway,
+  // and the inner loop needs no bounds checks.
+  for (let y = reach; y < height - reach; y++) {
+    for (let i = y * width + reach, end = y * width + width - reach; i < end; i++) {
+      const p = i * 3;
+      const pl = photo[p]!;
+      const pa = photo[p + 1]!;
+      const pb = photo[p + 2]!;
+      for (let k = 0; k < offsets.length; k++) {
+        const q = p + offsets[k]!;
+        const dl = pl - reference[q]!;
+        const da = pa - reference[q + 1]!;
+        const db = pb - reference[q + 2]!;
+        d2[k] = dl * dl + da * da + db * db;
+      }
+      for (let g = 0; g < groups.length; g++) {
+        const group = groups[g]!;
+        let best = Infinity;
+        for (let k = 0; k < group.length; k++) if (d2[group[k]!]! < best) best = d2[group[k]!]!;
+        maps[g]![i] = Math.sqrt(best);
+      }
     }
   }
   return maps;

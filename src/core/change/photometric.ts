@@ -87,12 +87,26 @@ export function normalizeToReference(
       for (let k = 0; k < m; k++) keep[k] = residual[k]! <= cut ? 1 : 0;
       beta = fit();
     }
+    // `fillTerms` · beta, regrouped as offset + gain(x, y)·p + square·p², the gain a quadratic in x and y.
+    const [b0, b1, b2, b3, b4, b5, b6, b7] = beta as unknown as number[] as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     for (let y = 0; y < height; y++) {
       const yy = y * sy - 1;
-      for (let x = 0; x < width; x++) {
-        const i = y * width + x;
-        fillTerms(photo[i * 3 + c]! / 255, x * sx - 1, yy, t);
-        out[i * 3 + c] = Math.min(255, Math.max(0, Math.round(255 * dot(beta, t))));
+      const rowGain = b1 + b4 * yy + b6 * yy * yy;
+      const cross = b3 + b7 * yy;
+      for (let x = 0, i = y * width * 3 + c; x < width; x++, i += 3) {
+        const xx = x * sx - 1;
+        const v = photo[i]! / 255;
+        const predicted = b0 + v * (rowGain + xx * (cross + b5 * xx)) + b2 * v * v;
+        out[i] = Math.min(255, Math.max(0, Math.round(255 * predicted)));
       }
     }
   }
