@@ -37,3 +37,27 @@ export async function withWireErrors<T>(fn: () => Promise<T> | T): Promise<T> {
     throw toWireError(error);
   }
 }
+
+const IMAGE_INPUT_CODES: ReadonlySet<string> = new Set<ImageInputErrorCode>([
+  'empty',
+  'not_an_image',
+  'unsupported_format',
+  'truncated',
+  'corrupt',
+  'too_small',
+  'too_large',
+]);
+
+/**
+ * The inverse of `toWireError` for callers that work with the core's errors (the CLI's worker pool): a
+ * `WireError` of a refused image becomes the `ImageInputError` it was, anything else an `Error` with its message.
+ */
+export function fromWireError(error: unknown): Error {
+  const wire = error as Partial<WireError> | null;
+  if (typeof wire !== 'object' || wire === null || wire.wire !== 'bcd-error' || !wire.message) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+  return wire.code !== undefined && IMAGE_INPUT_CODES.has(wire.code)
+    ? new ImageInputError(wire.code as ImageInputErrorCode, wire.message)
+    : new Error(wire.message);
+}

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import pLimit from 'p-limit';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
 import { ImageInputError } from '../core/image/errors.ts';
 import { compareSessions, scoreHistory } from '../core/scoring/index.ts';
@@ -57,11 +58,14 @@ async function analyseFile(engine: NodeEngine, file: SessionFile): Promise<FileR
   }
 }
 
-/** Analyses a folder's files one at a time: the model already uses every core, and it keeps memory flat. */
+/**
+ * Analyses a folder's files, as many at once as the engine has prepare workers plus one (so a worker never waits
+ * for the next file to be read), or one at a time without workers; results in the folder's order. The bound keeps
+ * memory to a few photos however large the folder.
+ */
 async function analyseDir(engine: NodeEngine, dir: SessionDir): Promise<FileResult[]> {
-  const results: FileResult[] = [];
-  for (const file of dir.files) results.push(await analyseFile(engine, file));
-  return results;
+  const limit = pLimit(engine.workers + 1);
+  return Promise.all(dir.files.map((file) => limit(() => analyseFile(engine, file))));
 }
 
 /** Turns a session folder's analysed files into what scoring takes (files that failed are left out). */

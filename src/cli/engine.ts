@@ -1,6 +1,5 @@
 import { loadOpenCv } from '../core/cv.ts';
 import type { OpenCv } from '../core/cv.ts';
-import { prepareImage } from '../core/pipeline/prepare-image.ts';
 import type { PreparedImage } from '../core/pipeline/prepare-image.ts';
 import { l2Normalize } from '../core/scoring/index.ts';
 import type { ScoredImage } from '../core/scoring/index.ts';
@@ -9,7 +8,8 @@ import { createNodeEmbedder } from '../model/embedder.node.ts';
 import { createWebEmbedder } from '../model/embedder.web.ts';
 import { loadModelFromDir } from '../model/load-manifest.node.ts';
 import type { ModelManifest } from '../model/manifest.ts';
-import { nodeDecoder } from '../core/image/decode.node.ts';
+import { createNodePrepare } from './node-prepare.ts';
+import { createPreparePool } from './prepare-pool/pool.ts';
 
 /** An embedded image: the pipeline's result plus its L2-normalised vector and the embedding time. */
 export interface EmbeddedImage extends PreparedImage {
@@ -28,7 +28,13 @@ export interface NodeEngine {
   readonly cv: OpenCv;
   readonly manifest: ModelManifest;
   readonly backend: Embedder['backend'];
-  /** @throws ImageInputError for a refused file. */
+  /** Prepare workers in use (0: photos are prepared on this thread). */
+  readonly workers: number;
+  /**
+   * Prepares (decode, quality, model input, change raster) and embeds one photo. Calls may overlap: with
+   * workers, photos are prepared in parallel while the model embeds one at a time. `bytes` is not modified.
+   * @throws ImageInputError for a refused file.
+   */
   analyseImage(bytes: Uint8Array): Promise<EmbeddedImage>;
   dispose(): Promise<void>;
 }
@@ -40,18 +46,25 @@ export interface NodeEngineOptions {
   readonly runtime?: 'onnxruntime-node' | 'wasm';
   /** Threads for one inference; default: onnxruntime-node's choice, 1 for WASM. */
   readonly threads?: number;
+  /**
+   * Worker threads that prepare photos in parallel (issue 8: keep every core busy); the CLI passes
+   * `os.availableParallelism()`. Default 0: on the calling thread, one photo at a time.
+   */
+  readonly workers?: number;
 }
 
 /**
- * Loads OpenCV.js, the WASM codecs and the model.
+ * Loads OpenCV.js, the WASM codecs and the model, and starts `options.workers` prepare workers (each loads its own
+ * OpenCV.js and codecs; the first photos wait for them).
  * @throws Error when the model has not been built or its sha256 does not match its manifest.
  */
 export async function createNodeEngine(options: NodeEngineOptions = {}): Promise<NodeEngine> {
-  const [cv, model, decode] = await Promise.all([
-    loadOpenCv(),
-    loadModelFromDir(options.modelDir),
-    nodeDecoder(),
-  ]);
+  const [cv, model] = await Promise.all([loadOpenCv(), loadModelFromDir(options.modelDir)]);
+  const workers = Math.max(0, Math.floor(options.workers ?? 0));
+  const pool = workers > 0 ? createPreparePool(workers, model.manifest) : null;
+  const prepare = pool
+    ? (bytes: Uint8Array) => pool.prepare(bytes.slice())
+    : await createNodePrepare(model.manifest);
   const embedder: Embedder =
     options.runtime === 'wasm'
       ? await createWebEmbedder(model.manifest, model.bytes, { numThreads: options.threads ?? 1 })
@@ -60,17 +73,29 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
           model.bytes,
           options.threads === undefined ? {} : { intraOpNumThreads: options.threads },
         );
+  // One inference at a time: onnxruntime-web refuses a run while another is in progress, and the model already
+  // uses the threads it was given.
+  let embedding: Promise<unknown> = Promise.resolve();
+  const embedInTurn = (tensor: Float32Array) => {
+    const run = embedding.then(async () => {
+      const t0 = performance.now();
+      const [raw] = await embedder.embed(tensor, 1);
+      return { embedding: l2Normalize(raw as Float32Array), embed_ms: performance.now() - t0 };
+    });
+    embedding = run.catch(() => undefined);
+    return run;
+  };
   return {
     cv,
     manifest: model.manifest,
     backend: embedder.backend,
+    workers,
     async analyseImage(bytes) {
-      const prepared = await prepareImage(bytes, { cv, decode, manifest: model.manifest });
-      const t0 = performance.now();
-      const [raw] = await embedder.embed(prepared.model_input.tensor, 1);
-      const embed_ms = performance.now() - t0;
-      return { ...prepared, embedding: l2Normalize(raw as Float32Array), embed_ms };
+      const prepared = await prepare(bytes);
+      return { ...prepared, ...(await embedInTurn(prepared.model_input.tensor)) };
     },
-    dispose: () => embedder.dispose(),
+    dispose: async () => {
+      await Promise.all([embedder.dispose(), pool?.dispose()]);
+    },
   };
 }

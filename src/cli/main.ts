@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { registerExportCommand } from './export.ts';
@@ -19,6 +20,16 @@ async function analysisStack() {
   return { ...history, ...engine };
 }
 
+/** What `analyze` and `compare` start their engine with: `--model`, and `--workers` (default: every core). */
+function engineOptions(opts: { model?: string; workers?: number }) {
+  return {
+    ...(opts.model ? { modelDir: resolve(opts.model) } : {}),
+    workers: opts.workers ?? availableParallelism(),
+  };
+}
+
+const WORKERS_HELP = 'photos prepared in parallel (default: one per core)';
+
 const program = new Command('bcd').description(
   'BCD: measure visible change across photo sessions, on this machine.',
 );
@@ -30,24 +41,29 @@ program
   .option('--json', 'print one JSON document instead of tables')
   .option('--window <n>', 'baseline: the n most recent earlier sessions (default: all)', positiveInt)
   .option('--model <dir>', 'folder with manifest.json and the ONNX model (default: the built-in model)')
-  .action(async (dir: string, opts: { json?: boolean; window?: number; model?: string }) => {
-    const sessions = await readHistoryDir(resolve(dir));
-    const { analyzeHistory, anythingAnalysed, createNodeEngine } = await analysisStack();
-    const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
-    try {
-      const report = await analyzeHistory(engine, sessions, {
-        baselineWindow: opts.window ?? null,
-        onSession: (done, total) => {
-          if (process.stderr.isTTY)
-            process.stderr.write(`\ranalysed ${done}/${total} sessions${done === total ? '\n' : ''}`);
-        },
-      });
-      process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatAnalyzeReport(report)}\n`);
-      if (!anythingAnalysed(report)) process.exitCode = 1;
-    } finally {
-      await engine.dispose();
-    }
-  });
+  .option('--workers <n>', WORKERS_HELP, positiveInt)
+  .action(
+    async (dir: string, opts: { json?: boolean; window?: number; model?: string; workers?: number }) => {
+      const sessions = await readHistoryDir(resolve(dir));
+      const { analyzeHistory, anythingAnalysed, createNodeEngine } = await analysisStack();
+      const engine = await createNodeEngine(engineOptions(opts));
+      try {
+        const report = await analyzeHistory(engine, sessions, {
+          baselineWindow: opts.window ?? null,
+          onSession: (done, total) => {
+            if (process.stderr.isTTY)
+              process.stderr.write(`\ranalysed ${done}/${total} sessions${done === total ? '\n' : ''}`);
+          },
+        });
+        process.stdout.write(
+          `${opts.json ? JSON.stringify(report, null, 2) : formatAnalyzeReport(report)}\n`,
+        );
+        if (!anythingAnalysed(report)) process.exitCode = 1;
+      } finally {
+        await engine.dispose();
+      }
+    },
+  );
 
 program
   .command('compare')
@@ -56,13 +72,14 @@ program
   .argument('<session-b>')
   .option('--json', 'print JSON instead of a table')
   .option('--model <dir>', 'folder with manifest.json and the ONNX model (default: the built-in model)')
-  .action(async (a: string, b: string, opts: { json?: boolean; model?: string }) => {
+  .option('--workers <n>', WORKERS_HELP, positiveInt)
+  .action(async (a: string, b: string, opts: { json?: boolean; model?: string; workers?: number }) => {
     const [da, db] = await Promise.all([
       readSessionDir(resolve(a), basename(resolve(a))),
       readSessionDir(resolve(b), basename(resolve(b))),
     ]);
     const { compareSessionDirs, createNodeEngine } = await analysisStack();
-    const engine = await createNodeEngine(opts.model ? { modelDir: resolve(opts.model) } : {});
+    const engine = await createNodeEngine(engineOptions(opts));
     try {
       const report = await compareSessionDirs(engine, da, db);
       process.stdout.write(`${opts.json ? JSON.stringify(report, null, 2) : formatCompareReport(report)}\n`);
