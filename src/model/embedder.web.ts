@@ -3,9 +3,21 @@ import type { Embedder, EmbedderBackend } from './embedder.ts';
 import { sessionEmbedder } from './embedder.ts';
 import type { ModelManifest } from './manifest.ts';
 
+/** The execution providers this app uses, in onnxruntime-web's names. */
+export type WebExecutionProvider = 'webgpu' | 'wasm';
+
 export interface WebEmbedderOptions {
-  /** `webgpu` uses WebGPU when `navigator.gpu.requestAdapter()` yields an adapter, else WASM. Default `wasm`. */
-  readonly preferredBackend?: 'webgpu' | 'wasm';
+  /**
+   * Execution providers in order of preference, handed to onnxruntime-web as they are (as transformers.js does):
+   * when one cannot start (no WebGPU in this browser, the device could not be created), onnxruntime itself goes on
+   * to the next. Default `['wasm']`.
+   */
+  readonly executionProviders?: readonly WebExecutionProvider[];
+  /**
+   * The WebGPU adapter to run on (the one the caller probed, so the adapter is asked for once), set as
+   * onnxruntime's `env.webgpu.adapter` before the first session; default: onnxruntime asks for one itself.
+   */
+  readonly gpuAdapter?: unknown;
   /**
    * Where the app itself serves onnxruntime-web's runtime files (never a CDN): a URL prefix ending in `/`, or
    * `{ wasm, mjs }` URLs. Required in a browser; in Node the files are found inside the package.
@@ -46,24 +58,22 @@ function configureWasm(options: WebEmbedderOptions): void {
   initialised = wanted;
 }
 
-async function hasWebGpuAdapter(): Promise<boolean> {
-  // WebGPU types are not in TypeScript's DOM lib yet; only requestAdapter() is needed.
-  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (gpu === undefined) return false;
-  try {
-    return (await gpu.requestAdapter()) !== null;
-  } catch {
-    // Some browsers throw instead of returning null when WebGPU is blocked: same meaning, no adapter.
-    return false;
-  }
+/**
+ * Whether onnxruntime-web's WebGPU backend started: once it has, `env.webgpu.device` is a data property holding
+ * its device (before, an accessor that would create one when read, so it is only inspected, never read).
+ */
+function webGpuStarted(): boolean {
+  const descriptor = Object.getOwnPropertyDescriptor(ort.env.webgpu, 'device');
+  return descriptor !== undefined && 'value' in descriptor;
 }
 
 /**
- * Creates an Embedder running `modelBytes` with onnxruntime-web: on WebGPU when requested and available, otherwise
- * on the WASM CPU backend. Runs in a browser worker and in Node (WASM only; used by benchmarks and parity tests).
- * All embedders in one realm share onnxruntime-web's global WASM settings, fixed by the first one created.
+ * Creates an Embedder running `modelBytes` with onnxruntime-web on the first of `options.executionProviders` that
+ * starts: WebGPU, or the WASM CPU backend. Runs in a browser worker and in Node (where WebGPU never starts; used by
+ * benchmarks and parity tests). All embedders in one realm share onnxruntime-web's global WASM settings, fixed by
+ * the first one created.
  * @throws Error when `wasmPaths` is missing in a browser, when a later embedder asks for other WASM settings, or
- *   when the session cannot be created or lacks the manifest's input/output names.
+ *   when no listed provider can create the session, or it lacks the manifest's input/output names.
  */
 export async function createWebEmbedder(
   manifest: ModelManifest,
@@ -71,11 +81,14 @@ export async function createWebEmbedder(
   options: WebEmbedderOptions = {},
 ): Promise<Embedder> {
   configureWasm(options);
-  const backend: EmbedderBackend =
-    options.preferredBackend === 'webgpu' && !isNode && (await hasWebGpuAdapter()) ? 'webgpu' : 'wasm';
+  const providers = options.executionProviders ?? ['wasm'];
+  if (options.gpuAdapter !== undefined && providers.includes('webgpu') && !webGpuStarted()) {
+    ort.env.webgpu.adapter = options.gpuAdapter as typeof ort.env.webgpu.adapter;
+  }
   const session = await ort.InferenceSession.create(modelBytes, {
-    executionProviders: [backend],
+    executionProviders: [...providers],
     graphOptimizationLevel: 'all',
   });
+  const backend: EmbedderBackend = providers.includes('webgpu') && webGpuStarted() ? 'webgpu' : 'wasm';
   return sessionEmbedder(session, ort.Tensor, manifest, backend);
 }

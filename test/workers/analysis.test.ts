@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_PREPROCESS_WORKERS } from '../../src/app/analysis/client.ts';
 import type { HarnessAnalysis, HarnessFailure } from './harness.ts';
 import { runHarness } from './support/browser.ts';
 import type { RunningHarness } from './support/browser.ts';
@@ -140,6 +141,20 @@ describe('analysis client in Chromium, WASM, one thread (not cross-origin isolat
   it('keeps the UI thread free while a 18 MP photo is analysed', async () => {
     const gap = await harness.page.evaluate((url) => window.harness.longestFrameGap(url), `/data/${BIG[0]}`);
     expect(gap).toBeLessThan(200);
+  });
+
+  it('prepares photos handed over together on a pool of preprocess workers, one per core', async () => {
+    const { page } = harness;
+    await page.evaluate(() => window.harness.start());
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const photos = PHOTOS.slice(0, 4);
+    const results = await page.evaluate(
+      (urls) => window.harness.analyseAndAbort(urls, [], 0),
+      photos.map((p) => `/data/${p}`),
+    );
+    // Every pool worker and the model worker ran (none idles out before 10 s).
+    expect(page.workers()).toHaveLength(Math.min(MAX_PREPROCESS_WORKERS, cores, photos.length) + 1);
+    for (const [i, path] of photos.entries()) await expectSameAsCli(path, results[i]!);
   });
 
   it('terminates idle workers and starts them again on the next call', async () => {

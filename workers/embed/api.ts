@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { l2Normalize } from '../../src/core/scoring/vectors.ts';
 import type { Embedder } from '../../src/model/embedder.ts';
+import type { ModelManifest } from '../../src/model/manifest.ts';
 import { withWireErrors } from '../wire-error.ts';
 import { loadModel } from './load-model.ts';
 
@@ -8,6 +9,11 @@ import { loadModel } from './load-model.ts';
 export interface EmbedConfig {
   /** Folder URL of the model, ending in `/`, holding `manifest.json` and the ONNX file it names. */
   readonly modelUrl: string;
+  /**
+   * The model's manifest as the page read and validated it (`parseModelManifest`), so it is fetched once; the
+   * worker fetches only the model file it names, and checks its sha256 against it.
+   */
+  readonly manifest: ModelManifest;
   /**
    * `auto` (default): WebGPU when the browser offers a hardware adapter, else WASM. `webgpu`: WebGPU with any
    * adapter, a software fallback too (for tests and benchmarks), else WASM. `wasm`: always WASM.

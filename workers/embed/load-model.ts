@@ -3,26 +3,29 @@ import { createWebEmbedder } from '../../src/model/embedder.web.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import type { EmbedConfig, EmbedModelInfo } from './api.ts';
-import { hasHardwareGpu } from './gpu.ts';
+import { modelGpuAdapter } from './gpu.ts';
 import { ORT_WASM_PATHS } from './ort-runtime.ts';
 import { wasmThreads } from './threads.ts';
 
 /**
- * Fetches the manifest and the model from the app's own origin, checks the model's sha256 against the manifest
+ * Fetches the model named by the page's manifest from the app's own origin, checks its sha256 against the manifest
  * (SPEC: checked before a model is used) and creates the session on the configured backend.
  * @throws Error naming the URL when a file cannot be fetched, the manifest is invalid or the hash differs.
  */
 export async function loadModel(config: EmbedConfig): Promise<{ embedder: Embedder; info: EmbedModelInfo }> {
   const t0 = performance.now();
-  const manifest = parseModelManifest(
-    await (await fetchOk(new URL('manifest.json', config.modelUrl))).json(),
-  );
+  // Validated again here: it crossed from the page, and parsing a small object costs nothing next to the model.
+  const manifest = parseModelManifest(config.manifest);
   const modelFile = new URL(manifest.file, config.modelUrl);
   const bytes = new Uint8Array(await (await fetchOk(modelFile)).arrayBuffer());
   await checkSha256(bytes, manifest, modelFile);
   const threads = wasmThreads(config.numThreads);
+  const choice = config.backend ?? 'auto';
+  const adapter = choice === 'wasm' ? null : await modelGpuAdapter(choice === 'webgpu');
   const embedder = await createWebEmbedder(manifest, bytes, {
-    preferredBackend: await preferredBackend(config.backend ?? 'auto'),
+    // WebGPU first when there is an adapter for it; onnxruntime falls back to WASM by itself if WebGPU fails.
+    executionProviders: adapter === null ? ['wasm'] : ['webgpu', 'wasm'],
+    gpuAdapter: adapter ?? undefined,
     wasmPaths: ORT_WASM_PATHS,
     numThreads: threads,
   });
@@ -58,9 +61,4 @@ async function checkSha256(bytes: Uint8Array, manifest: ModelManifest, url: URL)
 function describeSource(manifest: ModelManifest): string {
   const { package: pkg, version, url } = manifest.source;
   return url === undefined ? `${pkg}@${version}` : `${pkg}@${version} (${url})`;
-}
-
-async function preferredBackend(choice: NonNullable<EmbedConfig['backend']>): Promise<'webgpu' | 'wasm'> {
-  if (choice === 'auto') return (await hasHardwareGpu()) ? 'webgpu' : 'wasm';
-  return choice;
 }

@@ -10,6 +10,7 @@ import type {
   ScoringSession,
   SessionAnalysis,
 } from '../../core/scoring/index.ts';
+import { parseModelManifest } from '../../model/manifest.ts';
 import type { ModelManifest } from '../../model/manifest.ts';
 import type { EmbedApi, EmbedConfig } from '../../../workers/embed/api.ts';
 import type { CaptureCheck, PreprocessApi } from '../../../workers/preprocess/api.ts';
@@ -17,7 +18,7 @@ import { rasterBuffers, sessionBuffers } from '../../../workers/transfer-lists.t
 import { fromWorkerError } from './errors.ts';
 import { PROGRESS_AT } from './progress.ts';
 import type { AnalysisStage } from './progress.ts';
-import { WorkerSlot } from './worker-slot.ts';
+import { WorkerPool, WorkerSlot } from './worker-slot.ts';
 
 export { AnalysisError } from './errors.ts';
 export type { AnalysisErrorCode } from './errors.ts';
@@ -58,9 +59,10 @@ export interface ModelInfo {
 }
 
 /**
- * Analyses photos and scores sessions off the UI thread, in two workers (decode/quality/preprocess/change engine,
- * and the model). Calls are queued per worker and run in call order, so a session's photos flow through both
- * workers as a pipeline. Every method rejects with an `AnalysisError` (`code`, person-readable `message`).
+ * Analyses photos and scores sessions off the UI thread, in a pool of preprocess workers (decode, quality, model
+ * input, change engine, scoring) and one model worker. Each call goes to the least busy preprocess worker, and
+ * calls are queued per worker in call order, so photos handed over together are prepared in parallel and flow on
+ * to the model as a pipeline. Every method rejects with an `AnalysisError` (`code`, person-readable `message`).
  * Typed arrays said to be transferred are moved to the worker: the caller must not read them afterwards.
  */
 export interface AnalysisClient {
@@ -126,6 +128,19 @@ export interface AnalysisClientOptions {
   numThreads?: number;
   /** Idle time before a worker is terminated, ms; defaults in `IDLE_MS`. */
   idleMs?: { preprocess?: number; embed?: number };
+  /** Preprocess workers; default `preprocessWorkers()`. */
+  preprocessWorkers?: number;
+}
+
+/**
+ * Most preprocess workers started: each holds its own OpenCV.js and codec heaps (tens of MB), and a phone's
+ * memory, not its core count, is what ends a tab.
+ */
+export const MAX_PREPROCESS_WORKERS = 4;
+
+/** One preprocess worker per logical core (`navigator.hardwareConcurrency`), at most `MAX_PREPROCESS_WORKERS`. */
+export function preprocessWorkers(): number {
+  return Math.max(1, Math.min(MAX_PREPROCESS_WORKERS, navigator.hardwareConcurrency || 1));
 }
 
 /**
@@ -141,12 +156,12 @@ export const DEFAULT_MODEL_ID = 'mobilenet_v2-nsfwjs';
 /** Creates a client; workers start on the first call. */
 export function createAnalysisClient(options: AnalysisClientOptions = {}): AnalysisClient {
   const appBase = new URL(import.meta.env.BASE_URL, self.location.href);
-  const config: EmbedConfig = {
+  const config: Omit<EmbedConfig, 'manifest'> = {
     modelUrl: new URL(options.modelUrl ?? `models/${DEFAULT_MODEL_ID}/`, appBase).href,
     backend: options.backend ?? 'auto',
     ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
   };
-  const preprocess = new WorkerSlot<PreprocessApi>({
+  const preprocess = new WorkerPool<PreprocessApi>(options.preprocessWorkers ?? preprocessWorkers(), {
     // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
     create: () =>
       new Worker(new URL('../../../workers/preprocess/worker.ts', import.meta.url), { type: 'module' }),
@@ -160,19 +175,20 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
     terminateOnAbort: false,
   });
 
-  // The page reads the manifest (a small JSON) to start preprocessing while the model worker is still loading;
-  // the model worker validates the same manifest and checks the model's sha256 before any embedding.
+  // The page reads and validates the manifest (a small JSON) once: preprocessing starts from it while the model
+  // worker, given the same manifest, fetches the model and checks its sha256 before any embedding.
   let manifest: Promise<ModelManifest> | undefined;
-  const modelInput = (): Promise<ModelManifest> => {
+  const modelManifest = (): Promise<ModelManifest> => {
     manifest ??= fetch(new URL('manifest.json', config.modelUrl)).then(async (response) => {
       if (!response.ok) throw new Error(`the model's manifest: HTTP ${response.status}`);
-      return (await response.json()) as ModelManifest;
+      return parseModelManifest(await response.json());
     });
     return manifest.catch((error: unknown) => {
       manifest = undefined;
       throw fromWorkerError(error);
     });
   };
+  const loadConfig = async (): Promise<EmbedConfig> => ({ ...config, manifest: await modelManifest() });
 
   return {
     checkQuality: (file, opts = {}) =>
@@ -191,19 +207,20 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       // The model loads while the photo is prepared; the embedding call below loads it again if the worker was
       // stopped in between (idle, crashed), so this is only a head start and its failure is reported there.
       embed
-        .run((api, fresh) => {
+        .run(async (api, fresh) => {
+          const ready = await loadConfig();
           if (fresh) report('loading_model');
-          return api.load(config);
+          return api.load(ready);
         }, signal)
         .catch(() => undefined);
-      const { input, normalization } = await modelInput();
+      const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run((api) => {
         report('preparing');
         return api.prepare(file, { input, normalization });
       }, signal);
       const { id, embedding, embed_ms } = await embed.run(async (api, fresh) => {
         if (fresh) report('loading_model');
-        const { id } = await api.load(config);
+        const { id } = await api.load(await loadConfig());
         report('embedding');
         return { id, ...(await api.embed(transfer(prepared.tensor, [prepared.tensor.buffer]))) };
       }, signal);
@@ -221,7 +238,7 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
     },
 
     async prepareChange(file, opts = {}) {
-      const { input, normalization } = await modelInput();
+      const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run(
         (api) => api.prepare(file, { input, normalization }),
         opts.signal,
@@ -254,7 +271,9 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       ),
 
     async modelInfo() {
-      const { id, dims, source, licence, backend, threads } = await embed.run((api) => api.load(config));
+      const { id, dims, source, licence, backend, threads } = await embed.run(async (api) =>
+        api.load(await loadConfig()),
+      );
       return { id, dims, source, licence, backend, threads };
     },
 

@@ -48,6 +48,11 @@ export class WorkerSlot<Api> {
 
   constructor(private readonly options: WorkerSlotOptions) {}
 
+  /** Calls queued or running here: what a pool compares to pick the least busy slot. */
+  get load(): number {
+    return this.queue.length + (this.running === undefined ? 0 : 1);
+  }
+
   /**
    * Queues `task`. @throws AnalysisError `aborted` when `signal` fires first; the task's own error converted by
    * `fromWorkerError`; `analysis_failed` when the worker dies.
@@ -143,5 +148,35 @@ export class WorkerSlot<Api> {
   private stopWorker(): void {
     this.live?.worker.terminate();
     this.live = undefined;
+  }
+}
+
+/**
+ * Several slots of the same worker (issue 8: keep every core busy): each call goes to the slot with the fewest
+ * calls queued or running, so photos handed over together are prepared in parallel. Each slot keeps its own
+ * queue, abort and idle rules (`WorkerSlot`).
+ */
+export class WorkerPool<Api> {
+  private readonly slots: WorkerSlot<Api>[];
+
+  /** @throws RangeError when `size` < 1. */
+  constructor(size: number, options: WorkerSlotOptions) {
+    if (!(size >= 1)) throw new RangeError(`a worker pool needs at least one worker, not ${size}`);
+    this.slots = Array.from({ length: Math.floor(size) }, () => new WorkerSlot<Api>(options));
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  /** `WorkerSlot.run` on the least busy slot (the first of equals, so a lone call reuses a warm worker). */
+  run<T>(task: SlotTask<Api, T>, signal?: AbortSignal): Promise<T> {
+    const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
+    return slot.run(task, signal);
+  }
+
+  /** Terminates every slot's worker (see `WorkerSlot.terminate`). */
+  terminate(): void {
+    for (const slot of this.slots) slot.terminate();
   }
 }

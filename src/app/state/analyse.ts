@@ -1,6 +1,6 @@
 import { DEFAULT_ANGLES, ANALYSIS_VERSION } from '../../core/config.ts';
 import type { ScoredImage, SessionAnalysis } from '../../core/scoring/index.ts';
-import type { AnalysisStage, ImageAnalysis } from '../analysis/client.ts';
+import type { AnalysisStage } from '../analysis/client.ts';
 import type { ImageStageTimings } from '../db/schema.ts';
 import { loadScoringHistory, logFailedAnalysis, saveAnalysedSession } from '../db/sessions.ts';
 import type { NewImage } from '../db/sessions.ts';
@@ -81,33 +81,58 @@ export async function analyseSession(
     backend: info.backend,
     threads: info.threads,
   };
-  const timings: ImageStageTimings[] = [];
-  const analysed: { photo: DraftPhoto; position: number; result: ImageAnalysis }[] = [];
-  for (const [i, { photo, position }] of positioned(photos).entries()) {
-    try {
-      const result = await analysisClient().analyseImage(photo.file, {
-        signal: options.signal,
-        onProgress: (stage, fraction) => report(i, stage, fraction),
-      });
-      analysed.push({ photo, position, result });
-      timings.push({ file_name: photo.file.name, angle: photo.angle, ...result.timings });
-    } catch (err) {
-      const error = {
-        stage: 'image',
-        code: codeOf(err),
-        message: messageOf(err),
-        file_name: photo.file.name,
-      };
-      await logFailedAnalysis({
-        ...logBase,
-        images: timings,
-        scoring_ms: 0,
-        total_ms: performance.now() - started,
-        confidence: null,
-        errors: [error],
-      }).catch(() => undefined);
-      throw new SessionAnalysisError(error.message, error.code, photo.file.name);
-    }
+  // Every photo is handed to the client at once: it prepares them in parallel on its pool of preprocess workers
+  // while the model embeds them one by one (issue 8). The first failure stops the others.
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const fractions = photos.map(() => 0);
+  let finished = 0;
+  const progress = (i: number, stage: AnalysisStage, fraction: number) => {
+    fractions[i] = fraction;
+    if (stage === 'done') finished++;
+    const sum = fractions.reduce((a, b) => a + b, 0);
+    options.onProgress?.({ done: finished, total, stage, fraction: Math.min(1, sum / (total + 0.2)) });
+  };
+  const failures: { photo: DraftPhoto; err: unknown }[] = [];
+  const settled = await Promise.all(
+    positioned(photos).map(async ({ photo, position }, i) => {
+      try {
+        const result = await analysisClient().analyseImage(photo.file, {
+          signal,
+          onProgress: (stage, fraction) => progress(i, stage, fraction),
+        });
+        return { photo, position, result };
+      } catch (err) {
+        // Only the first failure is the reason; the others were stopped because of it.
+        if (!stop.signal.aborted) failures.push({ photo, err });
+        stop.abort();
+        return null;
+      }
+    }),
+  );
+  const analysed = settled.filter((a) => a !== null);
+  const timings: ImageStageTimings[] = analysed.map(({ photo, result }) => ({
+    file_name: photo.file.name,
+    angle: photo.angle,
+    ...result.timings,
+  }));
+  const failed = failures[0];
+  if (failed !== undefined) {
+    const error = {
+      stage: 'image',
+      code: codeOf(failed.err),
+      message: messageOf(failed.err),
+      file_name: failed.photo.file.name,
+    };
+    await logFailedAnalysis({
+      ...logBase,
+      images: timings,
+      scoring_ms: 0,
+      total_ms: performance.now() - started,
+      confidence: null,
+      errors: [error],
+    }).catch(() => undefined);
+    throw new SessionAnalysisError(error.message, error.code, failed.photo.file.name);
   }
 
   report(total, 'scoring', 0);
