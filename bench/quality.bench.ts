@@ -3,8 +3,8 @@
  * histories built from real photos with a fixed seed (`quality/`): five sessions of six angles, capture noise in
  * every session, and in the last one either nothing (stable), hard noise (much darker or warmer light, a 10 %
  * shift, a lighting ramp, a slight warp) or a change of 1–8 % of the frame on one or two angles (a soft dark mark,
- * a reddish patch, a swelling). Prints AUROC, detection at the 0.10 bound and false alarms, per kind and per area,
- * for the change engine (`bcd-2.0.0`) beside the embedding score it replaces (`bcd-1.0.0`), and the time per session.
+ * a reddish patch, a swelling); and slow drifts, a change grown by a quarter each session. Prints AUROC, detection at the 0.10 bound and false alarms, per kind and per area,
+ * for the change engine (`ANALYSIS_VERSION`) beside the embedding score it replaces (`bcd-1.0.0`), and the time per session.
  * Asserts nothing.
  *
  * BENCH_SET=scoring (default) uses the scoring photos; BENCH_SET=tuning the photos the constants were set on.
@@ -15,12 +15,13 @@ import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine } from '../src/cli/engine.ts';
+import { ANALYSIS_VERSION } from '../src/core/config.ts';
 import { nodeDecoder } from '../src/core/image/decode.node.ts';
-import { evaluatePerson } from './quality/evaluate.ts';
-import type { Outcome } from './quality/evaluate.ts';
+import { evaluateDrift, evaluatePerson } from './quality/evaluate.ts';
+import type { DriftOutcome, Outcome } from './quality/evaluate.ts';
 import { figures, rateAtBound } from './quality/metrics.ts';
 import { SCORING_PHOTOS, TUNING_PHOTOS } from './quality/photos.ts';
-import { CHANGE_AREAS, lastSessionVariants } from './quality/variants.ts';
+import { CHANGE_AREAS, DRIFT_AREAS, driftVariants, lastSessionVariants } from './quality/variants.ts';
 import { CHANGE_KINDS } from './quality/synth.ts';
 
 const PHOTOS = fileURLToPath(new URL('../../shared/data/photos/', import.meta.url));
@@ -36,16 +37,20 @@ const engine = await createNodeEngine();
 const decode = await nodeDecoder();
 const variants = lastSessionVariants(REPEATS);
 const outcomes: Outcome[] = [];
+const drifts: DriftOutcome[] = [];
 const started = performance.now();
 for (let p = 0; p < PERSONS; p++) {
   const photos = Array.from({ length: 6 }, (_, k) => SET[(p * 6 + k) % SET.length]!);
-  outcomes.push(...(await evaluatePerson(engine, decode, PHOTOS, { photos, seed: 1000 + p }, p, variants)));
+  const person = { photos, seed: 1000 + p };
+  outcomes.push(...(await evaluatePerson(engine, decode, PHOTOS, person, p, variants)));
+  drifts.push(...(await evaluateDrift(engine, decode, PHOTOS, person, p, driftVariants())));
   process.stderr.write(
     `person ${p + 1}/${PERSONS} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`,
   );
 }
 await engine.dispose();
-if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, JSON.stringify(outcomes, null, 1));
+if (process.env.BENCH_OUT)
+  await writeFile(process.env.BENCH_OUT, JSON.stringify({ outcomes, drifts }, null, 1));
 
 console.log(
   `\nbench:quality · ${BENCH_LABEL()} · ${PERSONS} people × ${variants.length} last sessions (${outcomes.length} histories) · load ${loadavg()[0]!.toFixed(2)}\n`,
@@ -55,7 +60,7 @@ const old = figures(outcomes, 'old', 0.02);
 const freshAll = figures(outcomes, 'new');
 const oldAll = figures(outcomes, 'old');
 const rows: [string, string, string, string][] = [
-  ['figure (last session)', 'bcd-1.0.0 (embedding)', 'bcd-2.0.0 (change engine)', 'goal'],
+  ['figure (last session)', 'bcd-1.0.0 (embedding)', `${ANALYSIS_VERSION} (change engine)`, 'goal'],
   ['AUROC changed (≥ 2 %) vs stable, session', num(old.session_auroc), num(fresh.session_auroc), '≥ 0.95'],
   ['AUROC changed vs unchanged angles', num(oldAll.angle_auroc), num(freshAll.angle_auroc), ''],
   ['changed ≥ 2 % scored ≥ 0.10', pct(old.detection), pct(fresh.detection), '≥ 90 %'],
@@ -79,6 +84,22 @@ for (const kind of CHANGE_KINDS) {
   ]);
 }
 printTable(byKind);
+
+console.log(
+  '\nSlow drift: a change grown by a quarter each session, full in the last (one history per person, kind and area);',
+);
+console.log('last session detected at 0.10 (old → new):');
+const byDrift: string[][] = [['kind', ...DRIFT_AREAS.map((a) => `${a * 100} %`)]];
+for (const kind of CHANGE_KINDS) {
+  byDrift.push([
+    kind,
+    ...DRIFT_AREAS.map((area) => {
+      const set = drifts.filter((d) => d.spec.change === kind && d.spec.area === area);
+      return `${pct(rateAtBound(set.map((d) => d.session.old)))} → ${pct(rateAtBound(set.map((d) => d.session.new)))}`;
+    }),
+  ]);
+}
+printTable(byDrift);
 
 const images = median(outcomes.map((o) => o.images_ms));
 const scoring = median(outcomes.map((o) => o.scoring_ms));

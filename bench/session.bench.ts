@@ -2,7 +2,8 @@
  * `npm run bench`: per-stage medians for a six-image session of camera-resolution real photos (with the change
  * engine's per-photo stage and the session's scoring against three earlier sessions), for
  * onnxruntime-node (1 and 2 threads) and onnxruntime-web's WASM backend in Node (1 and 2 threads).
- * onnxruntime-web fixes its thread count per process, so every configuration runs in a child process.
+ * onnxruntime-web fixes its thread count per process, so every configuration runs in a child process. Last, the
+ * decode before and after issue 8 (whole picture vs reduced, per photo, and the session; `decode-compare.ts`).
  * Prints figures and ratios; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -10,10 +11,11 @@ import { readFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine, toScoredImage } from '../src/cli/engine.ts';
-import { DEFAULT_ANGLES } from '../src/core/config.ts';
+import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../src/core/config.ts';
 import { scoreHistory } from '../src/core/scoring/index.ts';
 import type { ScoredImage } from '../src/core/scoring/index.ts';
 import type { EmbeddedImage, NodeEngineOptions } from '../src/cli/engine.ts';
+import { printDecodeComparison } from './decode-compare.ts';
 
 const PHOTOS = fileURLToPath(new URL('../../shared/data/photos/', import.meta.url));
 /** Five camera-resolution photos (2560–6028 px wide, 7.7–20 MP) and one 1920×1537 phone photo. */
@@ -137,7 +139,7 @@ if (child >= 0) {
     console.log([name, ...STAGES.map((s) => f[s].toFixed(1))].join(' | '));
   }
   console.log(
-    '\nSession with the change engine (bcd-2.0.0) beside the same session without it (bcd-1.0.0: no change raster,',
+    `\nSession with the change engine (${ANALYSIS_VERSION}) beside the same session without it (bcd-1.0.0: no change raster,`,
   );
   console.log('no noise samples, embedding-only scoring, one photo at a time), same run; medians:');
   const sequential = new Map<NodeEngineOptions['runtime'] | undefined, number>();
@@ -159,4 +161,8 @@ if (child >= 0) {
     console.log('\nembed time relative to onnxruntime-node 1 thread:');
     for (const [name, f] of rows) console.log(`  ${name}: ${(f.embed_ms / base.embed_ms).toFixed(2)}×`);
   }
+  await printDecodeComparison(
+    SESSION.map((f) => PHOTOS + f),
+    RUNS,
+  );
 }

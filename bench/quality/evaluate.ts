@@ -10,8 +10,8 @@ import {
   toHistorySession,
 } from '../../src/core/scoring/index.ts';
 import type { HistorySession, ScoredImage, ScoringSession } from '../../src/core/scoring/index.ts';
-import { earlierSessions, lastSession } from './histories.ts';
-import type { LastSession, SyntheticPhoto } from './histories.ts';
+import { driftHistory, earlierSessions, lastSession } from './histories.ts';
+import type { DriftSpec, LastSession, SyntheticPhoto } from './histories.ts';
 import { sceneOf } from './synth.ts';
 import type { RgbaImage } from '../../src/core/image/raster.ts';
 
@@ -22,7 +22,7 @@ export interface Outcome {
   readonly person: number;
   readonly spec: LastSession;
   readonly changedAngles: readonly string[];
-  /** `angle_aware_score` with the change engine (`bcd-2.0.0`) and with the embedding alone (`bcd-1.0.0`). */
+  /** `angle_aware_score` with the change engine (`ANALYSIS_VERSION`) and with the embedding alone (`bcd-1.0.0`). */
   readonly session: { readonly new: number; readonly old: number };
   /** Per angle, the change score of each. */
   readonly angles: readonly { readonly angle: string; readonly new: number; readonly old: number }[];
@@ -36,6 +36,21 @@ export interface Outcome {
 export interface PersonSpec {
   readonly photos: readonly string[];
   readonly seed: number;
+}
+
+/** The person's six scenes, one per angle. */
+async function personScenes(
+  engine: NodeEngine,
+  decode: (bytes: Uint8Array) => Promise<RgbaImage>,
+  photosDir: string,
+  person: PersonSpec,
+): Promise<Map<string, RgbaImage>> {
+  const scenes = new Map<string, RgbaImage>();
+  for (const [i, file] of person.photos.entries()) {
+    const img = await decode(new Uint8Array(await readFile(join(photosDir, file))));
+    scenes.set(DEFAULT_ANGLES[i % DEFAULT_ANGLES.length]!, sceneOf(engine.cv, img));
+  }
+  return scenes;
 }
 
 async function session(engine: NodeEngine, id: string, photos: readonly SyntheticPhoto[]) {
@@ -63,11 +78,7 @@ export async function evaluatePerson(
   variants: readonly LastSession[],
   onVariant?: (done: number) => void,
 ): Promise<Outcome[]> {
-  const scenes = new Map<string, RgbaImage>();
-  for (const [i, file] of person.photos.entries()) {
-    const img = await decode(new Uint8Array(await readFile(join(photosDir, file))));
-    scenes.set(DEFAULT_ANGLES[i % DEFAULT_ANGLES.length]!, sceneOf(engine.cv, img));
-  }
+  const scenes = await personScenes(engine, decode, photosDir, person);
   const synthetic = await earlierSessions(engine.cv, scenes, person.seed);
   const earlier = [];
   for (const [s, photos] of synthetic.earlier.entries()) {
@@ -97,6 +108,50 @@ export async function evaluatePerson(
       scoring_ms,
     });
     onVariant?.(v + 1);
+  }
+  return outcomes;
+}
+
+/** The last session of a slow-drift history as both scores saw it. */
+export interface DriftOutcome {
+  readonly person: number;
+  readonly spec: DriftSpec;
+  /** `angle_aware_score` of the last session, with the change engine and with the embedding alone. */
+  readonly session: { readonly new: number; readonly old: number };
+}
+
+/**
+ * Runs one slow-drift history per spec for one person (`driftHistory`): all five sessions scored with
+ * `scoreHistory`, and the last one also with the embedding alone against the same history.
+ */
+export async function evaluateDrift(
+  engine: NodeEngine,
+  decode: (bytes: Uint8Array) => Promise<RgbaImage>,
+  photosDir: string,
+  person: PersonSpec,
+  index: number,
+  specs: readonly DriftSpec[],
+): Promise<DriftOutcome[]> {
+  const scenes = await personScenes(engine, decode, photosDir, person);
+  const outcomes: DriftOutcome[] = [];
+  for (const [v, spec] of specs.entries()) {
+    const drift = await driftHistory(engine.cv, scenes, spec, person.seed * 1000 + 500 + v);
+    const sessions = [];
+    for (const [k, photos] of drift.sessions.entries()) {
+      sessions.push({
+        ...(await session(engine, `s${k + 1}`, photos)).scoring,
+        taken_at: `2026-0${k + 1}-01`,
+      });
+    }
+    const scored = scoreHistory(engine.cv, sessions, OPTIONS);
+    const last = scored.analyses[scored.analyses.length - 1]!;
+    const history = scored.sessions.slice(0, -1).map((s, i) => toHistorySession(s, scored.analyses[i]!));
+    const old = analyzeSession(scored.sessions[scored.sessions.length - 1]!, history, OPTIONS);
+    outcomes.push({
+      person: index,
+      spec,
+      session: { new: last.angle_aware_score, old: old.angle_aware_score },
+    });
   }
   return outcomes;
 }

@@ -89,3 +89,42 @@ export async function lastSession(
   }
   return { spec, photos, changedAngles };
 }
+
+/** A slow drift: a change that grows by the same step every session, from none in the first to full in the last. */
+export interface DriftSpec {
+  readonly change: ChangeKind;
+  readonly area: number;
+}
+
+/**
+ * A whole history with a slow drift on one angle (SPEC step 4: "and also the first one, so slow drift is seen"):
+ * session k of the `EARLIER_SESSIONS + 1` shows the change grown to k / EARLIER_SESSIONS, at the same place; every
+ * photo has ordinary capture noise. Each step is a quarter of the change, which the recent references hardly
+ * show, while the first session shows all of it.
+ * @returns the sessions, oldest first, and the drifting angle.
+ */
+export async function driftHistory(
+  cv: OpenCv,
+  scenes: ReadonlyMap<string, RgbaImage>,
+  spec: DriftSpec,
+  seed: number,
+): Promise<{ sessions: SyntheticPhoto[][]; changedAngle: string }> {
+  const random = seededRandom(seed);
+  const angles = [...scenes.keys()];
+  const changedAngle = angles[Math.floor(random() * angles.length)]!;
+  const placeSeed = Math.floor(random() * 2 ** 31);
+  const sessions: SyntheticPhoto[][] = [];
+  for (let k = 0; k <= EARLIER_SESSIONS; k++) {
+    const photos: SyntheticPhoto[] = [];
+    for (const [angle, scene] of scenes) {
+      const growth = k / EARLIER_SESSIONS;
+      const seen =
+        angle === changedAngle && growth > 0
+          ? plantChange(cv, scene, { kind: spec.change, area: spec.area, growth }, seededRandom(placeSeed))
+          : scene;
+      photos.push({ angle, bytes: await shoot(cv, seen, 'ordinary', random) });
+    }
+    sessions.push(photos);
+  }
+  return { sessions, changedAngle };
+}

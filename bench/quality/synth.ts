@@ -22,10 +22,15 @@ const VIEW = 0.8;
 export type ChangeKind = 'dark_mark' | 'reddish_patch' | 'swelling';
 export const CHANGE_KINDS: readonly ChangeKind[] = ['dark_mark', 'reddish_patch', 'swelling'];
 
-/** A planted change: its kind, its area as a share of the captured frame, and its centre in scene coordinates. */
+/** A planted change: its kind, and its area as a share of the captured frame. */
 export interface PlantedChange {
   readonly kind: ChangeKind;
   readonly area: number;
+  /**
+   * How far the change has developed, 0–1 (default 1): its darkening, reddening or bulge is scaled by it, at the
+   * same size. A slow drift grows it session by session.
+   */
+  readonly growth?: number;
 }
 
 /** Capture noise of one session: ordinary (issue 7's ranges) or hard (much darker or warmer light, and more). */
@@ -49,7 +54,7 @@ function toImage(mat: Mat): RgbaImage {
 
 /**
  * Plants a change in a scene, centred at a random point of the central part of the view, sized so it covers
- * `change.area` of a captured frame.
+ * `change.area` of a captured frame. The same `random` state gives the same place, shape and strength.
  */
 export function plantChange(
   cv: OpenCv,
@@ -76,6 +81,7 @@ export function plantChange(
   };
   const out = new Uint8ClampedArray(scene.data);
   const { width, height } = scene;
+  const growth = change.growth ?? 1;
   const x0 = Math.max(0, Math.floor(cx - 1.3 * a));
   const x1 = Math.min(width, Math.ceil(cx + 1.3 * a));
   const y0 = Math.max(0, Math.floor(cy - 1.3 * a));
@@ -84,7 +90,7 @@ export function plantChange(
     // A bulge: pixels inside are drawn from nearer the centre (magnified up to 1.35×), lit from above.
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        const w = alpha(x, y);
+        const w = alpha(x, y) * growth;
         if (w === 0) continue;
         const k = 1 - 0.35 * w;
         const sx = Math.min(width - 1, Math.max(0, Math.round(cx + (x - cx) * k)));
@@ -99,7 +105,7 @@ export function plantChange(
   const strength = uniform(random, 0.7, 1);
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
-      const w = alpha(x, y) * strength;
+      const w = alpha(x, y) * strength * growth;
       if (w === 0) continue;
       const i = (y * width + x) * 4;
       if (change.kind === 'dark_mark') {

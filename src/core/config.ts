@@ -4,7 +4,7 @@
  */
 
 /** Version stamped on every analysis result; bump when any formula or threshold below changes. */
-export const ANALYSIS_VERSION = 'bcd-2.0.0';
+export const ANALYSIS_VERSION = 'bcd-2.1.0';
 
 /** The default set of angles a session is photographed from (SPEC "Angles"). */
 export const DEFAULT_ANGLES = [

@@ -72,7 +72,7 @@ describe('bcd analyze on a history of real photos', () => {
 
   it('measures later sessions by registered local change and reports how', () => {
     expect(report.analysis_version).toBe(ANALYSIS_VERSION);
-    expect(ANALYSIS_VERSION).toBe('bcd-2.0.0');
+    expect(ANALYSIS_VERSION).toBe('bcd-2.1.0');
     for (const s of report.sessions.slice(1)) {
       expect(s.comparison_layers_used).toEqual([
         'registered_local_change',

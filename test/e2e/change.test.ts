@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeReport } from '../../src/cli/report.ts';
+import { ANALYSIS_VERSION } from '../../src/core/config.ts';
 import { launchBrowser, phoneContext } from './browser.ts';
 import { cliAnalyze } from './cli.ts';
 import { seedSchema2Database } from './legacy-db.ts';
@@ -251,7 +252,7 @@ describe('the change engine in the PWA (headless Chromium, phone size)', { timeo
     );
     expect(await settings.reanalyse()).toBe('Analysed 1 photo again and updated 1 session.');
     await resultsPage.open('legacy-1');
-    expect((await resultsPage.figures()).version).toBe('bcd-2.0.0');
+    expect((await resultsPage.figures()).version).toBe(ANALYSIS_VERSION);
     expect(await old.getByTestId('earlier-version').count()).toBe(0);
     const version = await old.evaluate(
       () =>

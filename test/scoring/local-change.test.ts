@@ -130,6 +130,18 @@ describe('analyzeSession with the change engine’s results', () => {
     expect(history[0]!.local_change_samples).toEqual({ front: [], side: [] });
     expect(history[0]!.angle_aware_score).toBeNull();
   });
+
+  it('keeps as noise samples only the comparisons within the noise floor they were scored against', () => {
+    // floor 1.5 ΔE*: s0's 0.4 and 1.5 were noise; 6.2 (vs the first session) showed a change and is left out
+    const references = [
+      { session_id: 's0', raw_delta_e: 6.2 },
+      { session_id: 's1', raw_delta_e: 0.4 },
+      { session_id: 's1b', raw_delta_e: 1.5 },
+    ];
+    const local = new Map([['side', { ...measured(0.3, 1.5), references }]]);
+    const h = toHistorySession(second, analyzeSession(second, history, OPTIONS, local));
+    expect(h.local_change_samples.side).toEqual([0.4, 1.5]);
+  });
 });
 
 describe('registrationQuality', () => {

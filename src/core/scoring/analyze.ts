@@ -128,7 +128,15 @@ export function analyzeSession(
   };
 }
 
-/** Turns an analysed session into the history entry later sessions are scored against. */
+/**
+ * Turns an analysed session into the history entry later sessions are scored against. An angle's comparisons
+ * become real noise samples only where they stayed within the noise floor they were scored against (raw ΔE* ≤ the
+ * floor): one over it showed a change (or a retake unlike the person's others), and learning it as noise lets a
+ * change that persists or grows raise the floor until it no longer shows. Measured with `npm run bench:quality`'s
+ * slow drifts (a change grown by a quarter each session): with every comparison kept, a 4 % dark mark pushed the
+ * floor from 0.3 to 5.8 ΔE* by the fifth session, which then scored 0.07 (Stable) although it differed from the
+ * first session by 17.8 ΔE*.
+ */
 export function toHistorySession(session: ScoringSession, analysis: SessionAnalysis): HistorySession {
   return {
     ...session,
@@ -136,7 +144,11 @@ export function toHistorySession(session: ScoringSession, analysis: SessionAnaly
     local_change_samples: Object.fromEntries(
       analysis.angles.map((a) => [
         a.angle,
-        a.references.flatMap((r) => (r.raw_delta_e === null ? [] : [r.raw_delta_e])),
+        a.references.flatMap((r) =>
+          r.raw_delta_e === null || (a.noise_floor !== null && r.raw_delta_e > a.noise_floor.delta_e)
+            ? []
+            : [r.raw_delta_e],
+        ),
       ]),
     ),
   };

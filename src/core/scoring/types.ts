@@ -47,8 +47,9 @@ export interface HistorySession extends ScoringSession {
   /** The earlier session's `angle_aware_score` (null when it had no baseline of its own). */
   readonly angle_aware_score: number | null;
   /**
-   * Per angle, the raw local-change scores (ΔE*) this session got against its own references: the real noise
-   * samples later sessions calibrate against. Empty for the first session.
+   * Per angle, the raw local-change scores (ΔE*) this session got against its own references and that stayed
+   * within its noise floor (see `toHistorySession`): the real noise samples later sessions calibrate against.
+   * Empty for the first session.
    */
   readonly local_change_samples: Readonly<Record<string, readonly number[]>>;
 }
