@@ -1,7 +1,8 @@
 /**
  * `npm run bench:browser`: in headless Chromium, per-stage medians of the analysis client for a six-image session
  * of camera-resolution real photos, for each inference backend the browser offers here, next to the CLI's path
- * (onnxruntime-node, 1 thread) on the same photos; then the offline cold start. Prints figures and ratios;
+ * (onnxruntime-node, 1 thread) on the same photos; then the offline cold start, on the harness page and on the built
+ * app itself. Prints figures and ratios;
  * asserts nothing.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import type { HarnessAnalysis, HarnessFailure } from '../test/workers/harness.ts
 import { hasWebGpuAdapter, runHarness } from '../test/workers/support/browser.ts';
 import { buildHarness } from '../test/workers/support/build-harness.ts';
 import { DATA_DIR } from '../test/workers/support/serve.ts';
+import { appColdStart } from './browser-app-cold-start.ts';
 import { coldStart } from './browser-cold-start.ts';
 import type { ColdStart } from './browser-cold-start.ts';
 import { emptySamples, printTable, ratio, summarise } from './browser-report.ts';
@@ -142,6 +144,17 @@ async function main(): Promise<void> {
   console.log(`  reload → first analysis of a 12 MP photo ready: ${cold.first_analysis_ms.toFixed(0)} ms`);
   console.log(
     `    of which decode ${cold.decode_ms.toFixed(0)}, quality + preprocess ${cold.prepare_ms.toFixed(0)}, embed ${cold.embed_ms.toFixed(0)}`,
+  );
+
+  const app = await appColdStart(`${DATA_DIR}${SESSION[0]!}`);
+  console.log(
+    `\nCold start, offline, the built app itself (vite build + its service worker, phone-sized page; median of ` +
+      `${app.samples.length} reloads):`,
+  );
+  console.log(`  reload → New session screen:          ${app.screen_ms.toFixed(0)} ms`);
+  console.log(
+    `  reload → a 12 MP photo added, analysed, its Results shown: ${app.first_result_ms.toFixed(0)} ms ` +
+      `(harness page, first analysis only: ${cold.first_analysis_ms.toFixed(0)} ms)`,
   );
 }
 
