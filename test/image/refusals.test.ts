@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_IMAGE_PIXELS, MIN_IMAGE_SIDE_PX } from '../../src/core/config.ts';
 import { decodeImage } from '../../src/core/image/decode.ts';
 import { readImageInfo } from '../../src/core/image/info.ts';
+import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
 import { BAD_REFUSED } from './bad-expectations.ts';
 import { expectRefusal, forbiddenCodecs, FORBIDDEN_WORDS, readData } from './helpers.ts';
 
@@ -13,6 +14,17 @@ describe('files of ../shared/data/bad refused before decoding', () => {
     const error = await expectRefusal(decodeImage(await readData(`bad/${file}`), forbiddenCodecs), code);
     expect(error.message.length).toBeGreaterThan(20);
     expect(error.message).not.toMatch(FORBIDDEN_WORDS);
+  });
+});
+
+describe('the analysis decode (reduced) refuses the same files, also before decoding', () => {
+  const options = { largeEnough: analysisLargeEnough({ width: 224, height: 224 }) };
+
+  it.each(Object.entries(BAD_REFUSED))('%s is refused as %s', async (file, code) => {
+    const bytes = await readData(`bad/${file}`);
+    const whole = await expectRefusal(decodeImage(bytes, forbiddenCodecs), code);
+    const reduced = await expectRefusal(decodeImage(bytes, forbiddenCodecs, undefined, options), code);
+    expect(reduced.message).toBe(whole.message);
   });
 });
 
@@ -104,7 +116,11 @@ describe('decompression bombs', () => {
     const inputs = await Promise.all(bombs.map((f) => readData(`bad/${f}`)));
     const before = process.memoryUsage();
     const t0 = performance.now();
-    for (const bytes of inputs) await expectRefusal(decodeImage(bytes, forbiddenCodecs), 'too_large');
+    const reduced = { largeEnough: analysisLargeEnough({ width: 224, height: 224 }) };
+    for (const bytes of inputs) {
+      await expectRefusal(decodeImage(bytes, forbiddenCodecs), 'too_large');
+      await expectRefusal(decodeImage(bytes, forbiddenCodecs, undefined, reduced), 'too_large');
+    }
     const elapsedMs = performance.now() - t0;
     const after = process.memoryUsage();
     // Decoding any of them needs 2.7–3.6 GB; the refusal should cost next to nothing.

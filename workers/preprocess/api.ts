@@ -4,10 +4,10 @@ import type { ChangeRaster, RegisteredPair, Registration } from '../../src/core/
 import { registerToReference } from '../../src/core/change/registration.ts';
 import type { RegisteredWarp } from '../../src/core/change/registration.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
-import type { RgbaImage } from '../../src/core/image/raster.ts';
-import { prepareImage } from '../../src/core/pipeline/prepare-image.ts';
+import type { ImageDecoder } from '../../src/core/image/decode.ts';
+import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
+import { measureDecodedQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
 import type { PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
-import { measureImageQuality } from '../../src/core/quality/index.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
 import { scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
 import type {
@@ -56,10 +56,15 @@ export interface PreparedPhoto extends QualityCheck {
  */
 export interface PreprocessApi {
   /**
-   * Decodes `file` (EXIF orientation applied) and measures its quality; with `reference` (the angle's latest change
-   * raster), also registers the photo's change raster to it, so a slot can say at once when it will not line up.
+   * Decodes `file` (EXIF orientation applied, reduced as for `prepare` with `model`, so the figures are those the
+   * analysis stores) and measures its quality; with `reference` (the angle's latest change raster), also registers
+   * the photo's change raster to it, so a slot can say at once when it will not line up.
    */
-  checkQuality(file: Blob, reference?: ChangeRaster): Promise<CaptureCheck>;
+  checkQuality(
+    file: Blob,
+    model: Pick<ModelManifest, 'input'>,
+    reference?: ChangeRaster,
+  ): Promise<CaptureCheck>;
   /**
    * Decodes `file`, measures its quality, prepares the model input for `model` and the change raster, with
    * per-stage timings.
@@ -92,7 +97,7 @@ export interface PreprocessApi {
 export interface PreprocessDeps {
   readonly cv: () => Promise<OpenCv>;
   /** Bytes → orientation-corrected RGBA; throws `ImageInputError` for input it refuses. */
-  readonly decode: () => Promise<(bytes: Uint8Array) => Promise<RgbaImage>>;
+  readonly decode: () => Promise<ImageDecoder>;
 }
 
 /**
@@ -110,16 +115,16 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
     return { cv: readyCv, decode };
   };
   return {
-    checkQuality: (file, reference) =>
+    checkQuality: (file, model, reference) =>
       withWireErrors(async () => {
         const [bytes, rt] = await Promise.all([readBytes(file), runtime()]);
-        const img = await rt.decode(bytes);
-        const quality = measureImageQuality(rt.cv, img);
+        const img = await rt.decode(bytes, { largeEnough: analysisLargeEnough(model.input) });
+        const quality = measureDecodedQuality(rt.cv, img);
         const alignment =
           reference === undefined
             ? null
             : registrationOnly(registerToReference(rt.cv, reference, makeChangeRaster(rt.cv, img)));
-        return { width: img.width, height: img.height, quality, alignment };
+        return { ...img.original, quality, alignment };
       }),
     prepare: (file, model) =>
       withWireErrors(async () => {

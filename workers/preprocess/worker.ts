@@ -5,7 +5,8 @@ import { loadOpenCv } from '../../src/core/cv.ts';
 import { webDecoder } from '../../src/core/image/decode.web.ts';
 import { createPreprocessApi } from './api.ts';
 
-// Decoding uses the same Squoosh WASM codecs as the CLI, not createImageBitmap/OffscreenCanvas as first planned:
-// the browser's decoder differs from the CLI's (two decoders gave cosine 0.9989 on the same JPEG), and the numbers
-// shown on the device must equal `bcd analyze`'s. EXIF orientation is applied by the shared decoder.
+// Decoding uses the same WASM codecs as the CLI (Squoosh's, and libjpeg-turbo for the reduced analysis decode),
+// not createImageBitmap/OffscreenCanvas as first planned: the browser's decoder differs from the CLI's (two
+// decoders gave cosine 0.9989 on the same JPEG), and the numbers shown on the device must equal `bcd analyze`'s.
+// EXIF orientation is applied by the shared decoder.
 expose(createPreprocessApi({ cv: loadOpenCv, decode: webDecoder }));

@@ -191,8 +191,11 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
   const loadConfig = async (): Promise<EmbedConfig> => ({ ...config, manifest: await modelManifest() });
 
   return {
-    checkQuality: (file, opts = {}) =>
-      preprocess.run((api) => api.checkQuality(file, opts.reference), opts.signal),
+    async checkQuality(file, opts = {}) {
+      // The model's input size sets how much of the photo is decoded, as for the analysis (`analysisLargeEnough`).
+      const { input } = await modelManifest();
+      return preprocess.run((api) => api.checkQuality(file, { input }, opts.reference), opts.signal);
+    },
 
     async analyseImage(file, opts = {}) {
       const { signal, onProgress } = opts;

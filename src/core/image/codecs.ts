@@ -2,8 +2,15 @@ import decodeJpeg, { init as initJpeg } from '@jsquash/jpeg/decode.js';
 import decodePng, { init as initPng } from '@jsquash/png/decode.js';
 import decodeWebp, { init as initWebp } from '@jsquash/webp/decode.js';
 import { ImageInputError } from './errors.ts';
+import { compileReducedJpeg } from './reduced-jpeg.ts';
 import { FORMAT_NAMES } from './sniff.ts';
 import type { ImageFormat } from './sniff.ts';
+
+/**
+ * The WASM decoders: one whole-picture decoder per format (`@jsquash/*`), and `jpeg-reduced`, libjpeg-turbo's
+ * TurboJPEG (`@cwasm/jpeg-turbo`), which decodes a JPEG straight to 1/2, 1/4 or 1/8 of its size for the analysis.
+ */
+export type CodecName = ImageFormat | 'jpeg-reduced';
 
 /**
  * Supplies the compiled WebAssembly of each decoder, the only part of decoding that differs between platforms:
@@ -12,11 +19,11 @@ import type { ImageFormat } from './sniff.ts';
  */
 export interface CodecLoader {
   /**
-   * Compiles the decoder of `format` (mozjpeg, the Rust `png` crate, libwebp; from `@jsquash/*`). Called once per
-   * format and JavaScript realm while it succeeds; a rejection (say, offline before the files were cached) is
-   * passed on unchanged and the next decode asks again.
+   * Compiles the decoder `codec` (mozjpeg, the Rust `png` crate, libwebp from `@jsquash/*`; libjpeg-turbo from
+   * `@cwasm/jpeg-turbo` for `jpeg-reduced`). Called once per decoder and JavaScript realm while it succeeds; a
+   * rejection (say, offline before the files were cached) is passed on unchanged and the next decode asks again.
    */
-  compile(format: ImageFormat): Promise<WebAssembly.Module>;
+  compile(codec: CodecName): Promise<WebAssembly.Module>;
 }
 
 /** Pixels as the codec returned them: RGBA, 8 bits a channel, row-major, stored orientation. */
@@ -120,12 +127,15 @@ function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
 }
 
 /**
- * Compiles and instantiates all three decoders now, so that the first decode is not slowed by it and a loading
- * failure shows at start-up.
+ * Compiles and instantiates all three whole-picture decoders and compiles the reduced-size JPEG decoder now, so
+ * that the first decode is not slowed by it and a loading failure shows at start-up.
  * @throws whatever `loader.compile` throws.
  */
 export async function preloadCodecs(loader: CodecLoader): Promise<void> {
-  await Promise.all((Object.keys(CODECS) as ImageFormat[]).map((format) => ensureInstance(format, loader)));
+  await Promise.all([
+    ...(Object.keys(CODECS) as ImageFormat[]).map((format) => ensureInstance(format, loader)),
+    compileReducedJpeg(loader),
+  ]);
 }
 
 /**

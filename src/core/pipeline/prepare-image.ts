@@ -3,11 +3,12 @@ import type { ImageChange } from '../change/angle-change.ts';
 import { syntheticNoiseSamples } from '../change/noise-floor.ts';
 import { makeChangeRaster } from '../change/raster.ts';
 import type { OpenCv } from '../cv.ts';
-import type { RgbaImage } from '../image/raster.ts';
+import type { DecodedImage, ImageDecoder } from '../image/decode.ts';
 import { preprocessForModel } from '../preprocess/index.ts';
 import type { PreprocessedImage } from '../preprocess/index.ts';
 import { measureImageQuality } from '../quality/index.ts';
 import type { ImageQuality, QualityOptions } from '../quality/index.ts';
+import { analysisLargeEnough } from './analysis-size.ts';
 
 /** Milliseconds spent in each stage of {@link prepareImage}. */
 export interface PrepareTimings {
@@ -20,7 +21,7 @@ export interface PrepareTimings {
 
 /** One image, decoded, measured and ready for the embedding model. */
 export interface PreparedImage {
-  /** Size after EXIF orientation, in pixels. */
+  /** The photo's size after EXIF orientation, in pixels (not that of the reduced copy the analysis decoded). */
   readonly width: number;
   readonly height: number;
   readonly quality: ImageQuality;
@@ -33,33 +34,56 @@ export interface PreparedImage {
 /** What {@link prepareImage} runs on; each platform binds its own decoder (WASM codecs loaded its own way). */
 export interface PrepareDeps {
   readonly cv: OpenCv;
-  /** Bytes → orientation-corrected RGBA; throws `ImageInputError` for input it refuses. */
-  readonly decode: (bytes: Uint8Array) => Promise<RgbaImage>;
+  /**
+   * Bytes → orientation-corrected RGBA, reduced as `options` allow; throws `ImageInputError` for input it refuses.
+   */
+  readonly decode: ImageDecoder;
   readonly manifest: Pick<ModelManifest, 'input' | 'normalization'>;
   readonly quality?: QualityOptions;
 }
 
-/** Measures only quality (the fast path a capture slot shows right after a photo). */
+/**
+ * Measures only quality (the fast path a capture slot shows right after a photo), on the same reduced decode as
+ * `prepareImage`, so the figures are the ones the analysis then stores.
+ * @returns the photo's upright size in pixels and its quality.
+ * @throws ImageInputError when the bytes are refused.
+ */
 export async function checkImageQuality(
   bytes: Uint8Array,
-  deps: Omit<PrepareDeps, 'manifest'>,
+  deps: Omit<PrepareDeps, 'manifest'> & { readonly manifest: Pick<ModelManifest, 'input'> },
 ): Promise<{ width: number; height: number; quality: ImageQuality }> {
-  const img = await deps.decode(bytes);
-  return { width: img.width, height: img.height, quality: measureImageQuality(deps.cv, img, deps.quality) };
+  const img = await deps.decode(bytes, { largeEnough: analysisLargeEnough(deps.manifest.input) });
+  return { ...img.original, quality: measureDecodedQuality(deps.cv, img, deps.quality) };
+}
+
+/**
+ * `measureImageQuality` of a decoded photo, whole or reduced: the figures are measured on the decoded pixels (at
+ * the 512-px quality scale either way), the `too_small` flag on the photo's own size.
+ */
+export function measureDecodedQuality(
+  cv: OpenCv,
+  img: DecodedImage,
+  options: QualityOptions = {},
+): ImageQuality {
+  return measureImageQuality(cv, img, {
+    ...options,
+    shortSidePx: Math.min(img.original.width, img.original.height),
+  });
 }
 
 /**
  * The per-image pipeline shared by the browser's preprocess worker, the CLI and the benchmarks:
- * decode (sniff, header limits, WASM codec, EXIF orientation) → quality figures → model input tensor → the change
- * engine's raster and synthetic noise samples (computed once here, so a photo is ready to be a reference).
+ * decode (sniff, header limits, WASM codec reduced to what the analysis needs, `analysisLargeEnough`, EXIF
+ * orientation) → quality figures → model input tensor → the change engine's raster and synthetic noise samples
+ * (computed once here, so a photo is ready to be a reference).
  * The embedding itself runs elsewhere (a separate worker on the device), so it is not part of this step.
  * @throws ImageInputError when the bytes are refused (empty, not an image, truncated, too small, too large…).
  */
 export async function prepareImage(bytes: Uint8Array, deps: PrepareDeps): Promise<PreparedImage> {
   const t0 = performance.now();
-  const img = await deps.decode(bytes);
+  const img = await deps.decode(bytes, { largeEnough: analysisLargeEnough(deps.manifest.input) });
   const t1 = performance.now();
-  const quality = measureImageQuality(deps.cv, img, deps.quality);
+  const quality = measureDecodedQuality(deps.cv, img, deps.quality);
   const t2 = performance.now();
   const model_input = preprocessForModel(deps.cv, img, deps.manifest);
   const t3 = performance.now();
@@ -67,8 +91,8 @@ export async function prepareImage(bytes: Uint8Array, deps: PrepareDeps): Promis
   const change = { raster, noise_samples: syntheticNoiseSamples(deps.cv, raster, raster) };
   const t4 = performance.now();
   return {
-    width: img.width,
-    height: img.height,
+    width: img.original.width,
+    height: img.original.height,
     quality,
     model_input,
     change,

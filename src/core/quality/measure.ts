@@ -11,6 +11,11 @@ import type { ImageQuality, QualityFigures, QualityThresholds } from './types.ts
 export interface QualityOptions {
   /** Overrides of the configured thresholds (SPEC: BLUR_THRESHOLD is configurable). */
   readonly thresholds?: Partial<QualityThresholds>;
+  /**
+   * Shorter side of the photo itself, in pixels, when `img` is a reduced copy of it (`DecodedImage.original`): the
+   * `too_small` flag is about the photo, not the copy. Default: `img`'s shorter side.
+   */
+  readonly shortSidePx?: number;
 }
 
 /** Grey levels that count as clipped: v ≤ DARK_LEVEL or v ≥ BRIGHT_LEVEL (0–5 and 250–255 for 2 % / 98 %). */
@@ -51,7 +56,7 @@ export function measureImageQuality(cv: OpenCv, img: RgbaImage, opts: QualityOpt
   const t = resolveThresholds(opts.thresholds);
   const figures = measureFigures(cv, img);
   const score = imageQualityScore(figures, t);
-  const flags = qualityFlags(figures, Math.min(img.width, img.height), score, t);
+  const flags = qualityFlags(figures, opts.shortSidePx ?? Math.min(img.width, img.height), score, t);
   return {
     ...figures,
     image_quality_score: score,
