@@ -166,6 +166,8 @@ async function main(): Promise<void> {
     BCD_DATA_DIR: dataDir,
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     DAILY_UPLOAD_LIMIT: '100000',
+    // Every client enrols from 127.0.0.1.
+    ENROLMENTS_PER_IP_PER_HOUR: '100000',
   });
   const store = await openDataStore(config);
   const app = await buildApp({ config, store });

@@ -10,9 +10,14 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { HEADER_ANGLE, HEADER_SHA256, SYNC_CONTRACT_VERSION } from '../src/sync/contract.ts';
+import {
+  HEADER_ANGLE,
+  HEADER_ENROLMENT_CODE,
+  HEADER_SHA256,
+  SYNC_CONTRACT_VERSION,
+} from '../src/sync/contract.ts';
 import type { ServerConfig } from './config.ts';
-import { dailyLimitReached } from './errors.ts';
+import { consentLimitReached, dailyLimitReached, enrolmentLimitReached } from './errors.ts';
 import { requireParticipant } from './plugins/authenticate.ts';
 import { installErrorHandling } from './plugins/error-handler.ts';
 import { consentRoutes } from './routes/consent.ts';
@@ -22,9 +27,11 @@ import { logRoutes } from './routes/logs.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { createServices } from './services/index.ts';
+import { schedulePurge } from './services/purge-service.ts';
 import { openDataStore, type DataStore } from './store.ts';
 
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 
 /** Headers that make the served PWA cross-origin isolated (as vite.config.ts sets for its own servers). */
 const CROSS_ORIGIN_ISOLATION = {
@@ -44,7 +51,8 @@ export interface BuildAppOptions {
 
 /**
  * Builds the sync server: embedded or Supabase store, participant authentication, consent checks,
- * per-participant daily upload limit, CORS for the configured app origins, OpenAPI at `/openapi.json`,
+ * per-participant daily upload and consent limits, per-IP enrolment limit (and enrolment code), the hourly purge of
+ * participants who never consented, request and idle-socket timeouts and a connection cap, CORS for the configured app origins, OpenAPI at `/openapi.json`,
  * structured request logs (request id from `x-request-id` or generated, response time). Call `listen`
  * or `inject` on the result; `close` also closes a store the app opened.
  * @throws MigrationError or the driver's error when the store cannot be opened.
@@ -57,6 +65,18 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({
     logger: options.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.maxBodyBytes,
+    trustProxy: config.trustProxy,
+    // Slow or stalled clients: the whole request must arrive within requestTimeout (408 otherwise), and a socket
+    // idle for connectionTimeout is closed. Node's own defaults are 300 s and none.
+    requestTimeout: config.requestTimeoutMs,
+    connectionTimeout: config.connectionTimeoutMs,
+    // Node only enforces a requestTimeout given when the server is created (Fastify sets its own afterwards), and
+    // checks deadlines every connectionsCheckingInterval (30 s by default, which would let a short timeout run late).
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
+    },
     requestIdHeader: 'x-request-id',
     // Probes of /health and /ready would drown the request log.
     logController: new LogController({
@@ -65,11 +85,17 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     }),
     genReqId: () => randomUUID(),
   }).withTypeProvider<ZodTypeProvider>();
+  // Connections beyond the cap are closed by Node as they arrive.
+  app.server.maxConnections = config.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const stopPurge = schedulePurge(store.database, config.unconsentedPurgeHours, (error) =>
+    app.log.error({ type: (error as Error).name }, 'purge of unconsented participants failed'),
+  );
+  app.addHook('onClose', async () => stopPurge());
   if (!options.store) app.addHook('onClose', () => store.close());
 
   installErrorHandling(app, { spaFallback: options.staticRoot !== undefined });
@@ -77,7 +103,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // No configured origin: no cross-origin access at all (the PWA is served from this same origin).
     origin: config.appOrigins.length > 0 ? [...config.appOrigins] : false,
     methods: ['GET', 'PUT', 'POST', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', HEADER_ANGLE, HEADER_SHA256, 'x-request-id'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      HEADER_ANGLE,
+      HEADER_SHA256,
+      HEADER_ENROLMENT_CODE,
+      'x-request-id',
+    ],
     exposedHeaders: ['retry-after', 'x-request-id'],
     maxAge: 600,
   });
@@ -103,14 +136,32 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     keyGenerator: (request) => `participant:${request.participantId}`,
     errorResponseBuilder: (_request, context) => dailyLimitReached(Math.ceil(context.ttl / 1000)),
   }) as onRequestAsyncHookHandler;
+  const enrolLimit = app.rateLimit({
+    max: config.enrolmentsPerIpPerHour,
+    timeWindow: HOUR_MS,
+    keyGenerator: (request) => `enrol:${request.ip}`,
+    errorResponseBuilder: (_request, context) => enrolmentLimitReached(Math.ceil(context.ttl / 1000)),
+  }) as onRequestAsyncHookHandler;
+  const consentLimit = app.rateLimit({
+    max: config.dailyConsentLimit,
+    timeWindow: DAY_MS,
+    keyGenerator: (request) => `consent:${request.participantId}`,
+    errorResponseBuilder: (_request, context) => consentLimitReached(Math.ceil(context.ttl / 1000)),
+  }) as onRequestAsyncHookHandler;
 
   await app.register(healthRoutes, { services });
   await app.register(
     async (api) => {
-      if (services.participants.canEnrol) await api.register(participantRoutes, { services });
+      if (services.participants.canEnrol) {
+        await api.register(participantRoutes, {
+          services,
+          enrolLimit,
+          enrolmentCode: config.enrolmentCode,
+        });
+      }
       await api.register(async (authenticated) => {
         requireParticipant(authenticated, services.participants);
-        await authenticated.register(consentRoutes, { services });
+        await authenticated.register(consentRoutes, { services, consentLimit });
         await authenticated.register(sessionRoutes, { services, uploadLimit });
         await authenticated.register(imageRoutes, {
           services,

@@ -2,6 +2,37 @@ import path from 'node:path';
 import { z } from 'zod';
 
 const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/** The model the app ships (`public/models/mobilenet_v2-nsfwjs/manifest.json`: `output.dims`). */
+export const DEFAULT_EMBEDDING_MODELS = 'mobilenet_v2-nsfwjs:1280';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/**
+ * `id:dims,id:dims` → a map from model id to its vector dimension (1–2000, pgvector's HNSW bound); unset or empty =
+ * `DEFAULT_EMBEDDING_MODELS`.
+ */
+const EmbeddingModelsSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const models = new Map<string, number>();
+    const list = text === undefined || text.trim() === '' ? DEFAULT_EMBEDDING_MODELS : text;
+    for (const entry of list
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')) {
+      const match = /^([a-z0-9][a-z0-9._-]{0,127}):(\d{1,4})$/.exec(entry);
+      const dims = Number(match?.[2]);
+      if (!match || dims < 1 || dims > 2000) {
+        ctx.addIssue({ code: 'custom', message: `"${entry}" is not <model id>:<dimensions 1–2000>` });
+        return z.NEVER;
+      }
+      models.set(match[1]!, dims);
+    }
+    return models as ReadonlyMap<string, number>;
+  });
 
 const optionalString = z
   .string()
@@ -29,6 +60,33 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(20 * MiB),
+  /** Embedding models the server stores vectors of, as `id:dims,…`; vectors of any other model are refused. */
+  EMBEDDING_MODELS: EmbeddingModelsSchema,
+  /** Enrolments (`POST /api/participants`) one IP address may make per hour. */
+  ENROLMENTS_PER_IP_PER_HOUR: positiveInt(30),
+  /**
+   * Behind a reverse proxy: `true` (trust every proxy) or comma-separated proxy addresses/CIDRs, so that
+   * per-IP limits count the client's address (`X-Forwarded-For`) instead of the proxy's. Unset: the socket's address.
+   */
+  TRUST_PROXY: optionalString,
+  /** When set, enrolment needs this code in the `x-enrolment-code` header (a closed study). */
+  ENROLMENT_CODE: optionalString,
+  /** Participants who never consented are deleted this many hours after enrolment. */
+  UNCONSENTED_PURGE_HOURS: z.coerce.number().positive().default(24),
+  /** Stored images per participant, over all time (counted from the stored rows, so a restart keeps it). */
+  PARTICIPANT_MAX_IMAGES: positiveInt(2000),
+  /** Stored image bytes per participant, over all time. */
+  PARTICIPANT_MAX_IMAGE_BYTES: positiveInt(4 * GiB),
+  /** Largest width × height of an uploaded image (its header is checked before any pixel is decoded). */
+  MAX_IMAGE_PIXELS: positiveInt(50_000_000),
+  /** Consent records (`PUT /api/consent`) one participant may make per rolling 24 hours. */
+  DAILY_CONSENT_LIMIT: positiveInt(20),
+  /** Whole-request deadline: a request whose headers and body have not arrived by then is answered 408. */
+  REQUEST_TIMEOUT_MS: positiveInt(120_000),
+  /** A socket with no traffic for this long is closed. */
+  CONNECTION_TIMEOUT_MS: positiveInt(60_000),
+  /** Open connections at most; further ones are closed at once. */
+  MAX_CONNECTIONS: positiveInt(1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPABASE_URL: optionalString.pipe(z.url().optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
@@ -66,8 +124,30 @@ export interface ServerConfig {
   readonly dailyUploadLimit: number;
   readonly maxBodyBytes: number;
   readonly maxImageBytes: number;
+  /** Model id → vector dimension of every model whose embeddings are stored (deployment configuration). */
+  readonly embeddingModels: ReadonlyMap<string, number>;
+  readonly enrolmentsPerIpPerHour: number;
+  /** Fastify's `trustProxy`: false (default), true, or the proxies' addresses. */
+  readonly trustProxy: boolean | string[];
+  /** Required `x-enrolment-code` for enrolment, or null (open enrolment). */
+  readonly enrolmentCode: string | null;
+  readonly unconsentedPurgeHours: number;
+  readonly participantMaxImages: number;
+  readonly participantMaxImageBytes: number;
+  readonly maxImagePixels: number;
+  readonly dailyConsentLimit: number;
+  readonly requestTimeoutMs: number;
+  readonly connectionTimeoutMs: number;
+  readonly maxConnections: number;
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly supabase: SupabaseConfig | null;
+}
+
+/** `TRUST_PROXY` → Fastify's `trustProxy`: unset or `false` → false, `true`, or the address list. */
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((address) => address.trim());
 }
 
 /** A configuration problem, naming the variable. */
@@ -119,6 +199,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     dailyUploadLimit: e.DAILY_UPLOAD_LIMIT,
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxImageBytes: e.MAX_IMAGE_BYTES,
+    embeddingModels: e.EMBEDDING_MODELS,
+    enrolmentsPerIpPerHour: e.ENROLMENTS_PER_IP_PER_HOUR,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    enrolmentCode: e.ENROLMENT_CODE ?? null,
+    unconsentedPurgeHours: e.UNCONSENTED_PURGE_HOURS,
+    participantMaxImages: e.PARTICIPANT_MAX_IMAGES,
+    participantMaxImageBytes: e.PARTICIPANT_MAX_IMAGE_BYTES,
+    maxImagePixels: e.MAX_IMAGE_PIXELS,
+    dailyConsentLimit: e.DAILY_CONSENT_LIMIT,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
+    maxConnections: e.MAX_CONNECTIONS,
     logLevel: e.LOG_LEVEL,
     supabase,
   };

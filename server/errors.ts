@@ -54,3 +54,40 @@ export const dailyLimitReached = (retryAfterSeconds: number) =>
 
 /** 503: a dependency (database, image store) is unreachable; the client should retry later. */
 export const unavailable = (message: string) => new ApiError(503, 'unavailable', message);
+
+/** 507: the store has no room left (disk or quota full); the client should retry later. */
+export const insufficientStorage = () =>
+  new ApiError(507, 'insufficient_storage', 'The server has no storage room left; retry later');
+
+/** 413 for a participant's stored images: over the persisted per-participant cap (count or bytes). */
+export const participantQuotaReached = (message: string) =>
+  new ApiError(413, 'participant_quota_reached', message, 'body');
+
+/** 429: over the enrolments one IP address may make per hour (`ENROLMENTS_PER_IP_PER_HOUR`). */
+export const enrolmentLimitReached = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'enrolment_limit_reached',
+    `Too many enrolments from this address; retry in ${retryAfterSeconds} s`,
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/** 429: over the consent records one participant may make per day (`DAILY_CONSENT_LIMIT`). */
+export const consentLimitReached = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'consent_limit_reached',
+    `Too many consent changes today; retry in ${retryAfterSeconds} s`,
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/** 403: this server enrols only with its study's enrolment code (`ENROLMENT_CODE`), missing or wrong here. */
+export const enrolmentCodeRequired = () =>
+  new ApiError(
+    403,
+    'enrolment_code_required',
+    'This server enrols participants of a closed study only: send its enrolment code in x-enrolment-code',
+    'x-enrolment-code',
+  );

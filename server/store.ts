@@ -5,7 +5,8 @@ import { lockDataDir } from './db/lock.ts';
 import { runMigrations } from './db/migrate.ts';
 import { openPglite } from './db/pglite.ts';
 import { openPostgres } from './db/postgres.ts';
-import { fileImageStore } from './storage/files.ts';
+import { allStoragePaths } from './repositories/images.ts';
+import { ensurePrivateDir, fileImageStore, sweepImageFiles } from './storage/files.ts';
 import type { ImageStore } from './storage/image-store.ts';
 import { supabaseImageStore } from './storage/supabase.ts';
 
@@ -20,7 +21,9 @@ export interface DataStore {
 /**
  * Opens the store the configuration names and brings its schema up to date (migrations).
  * Embedded: PGlite in `<dataDir>/db`, images in `<dataDir>/images`. PGlite is single-process, so the store
- * is locked (`<dataDir>/store.lock`): the server and `bcd export` cannot open it at the same time.
+ * is locked (`<dataDir>/store.lock`): the server and `bcd export` cannot open it at the same time. The data
+ * directory and its `db/` and `images/` folders are made owner-only (0700; image files are written 0600), and the
+ * image folder is swept (`sweepImageFiles`: `*.partial` files and files no row refers to, left by a crash).
  * Supabase: node-postgres to `DATABASE_URL`, images in the configured bucket (created private if missing).
  * @throws StoreInUseError (embedded store held by a live process), MigrationError, or the driver's error.
  */
@@ -37,16 +40,21 @@ export async function openDataStore(config: ServerConfig): Promise<DataStore> {
       throw error;
     }
   }
+  await ensurePrivateDir(config.dataDir);
   const unlock = await lockDataDir(config.dataDir);
   try {
-    const { database } = await openPglite(path.join(config.dataDir, 'db'));
+    const dbDir = path.join(config.dataDir, 'db');
+    await ensurePrivateDir(dbDir);
+    const { database } = await openPglite(dbDir);
+    const images = fileImageStore(path.join(config.dataDir, 'images'));
     try {
       await runMigrations(database);
+      await images.check();
+      await sweepImageFiles(images, await allStoragePaths(database));
     } catch (error) {
       await database.close();
       throw error;
     }
-    const images = fileImageStore(path.join(config.dataDir, 'images'));
     const close = async () => {
       await database.close();
       await unlock();

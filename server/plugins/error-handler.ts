@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import type { ErrorResponse } from '../../src/sync/contract.ts';
-import { ApiError } from '../errors.ts';
+import { apiErrorOfDatabase, isDatabaseError, isStorageFull } from '../db/database-errors.ts';
+import { ApiError, insufficientStorage } from '../errors.ts';
 
 /** Fastify's own client-error codes, answered with a stable error code of ours. */
 const FASTIFY_CLIENT_ERRORS: Readonly<Record<string, string>> = {
@@ -20,13 +21,29 @@ function fieldOf(context: string | undefined, instancePath: string): string {
 }
 
 /**
+ * What a 5xx log line says about its error: type, SQLSTATE or errno code and the stack's frames, never the message
+ * of a database error (it can quote values) nor the query, its parameters or the request body.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const base = { type: error.name, ...(typeof code === 'string' ? { code } : {}), stack: frames.join('\n') };
+  if (isDatabaseError(error)) return { ...base, routine: error.routine, constraint: error.constraint };
+  // File-system errors name the path (ids, not values); other errors are the server's own wording.
+  return { ...base, message: error.message };
+}
+
+/**
  * Turns every error into `{error, message, field?}` with the right status: ApiError as thrown, zod
- * validation as 400 naming the field, Fastify's body errors as 400/413/415. Anything else is logged and
+ * validation as 400 naming the field, Fastify's body errors as 400/413/415, database errors caused by values as
+ * 4xx (`apiErrorOfDatabase`), a full disk as 507. Anything else is logged (`loggableError`: no request values) and
  * answered 500 without internals. Unknown routes answer 404, or with `index.html` for page requests when a
  * static root is served (client-side routing of the PWA).
  */
 export function installErrorHandling(app: FastifyInstance, options: { spaFallback: boolean }): void {
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+  app.setErrorHandler((raw: FastifyError | ApiError, request, reply) => {
+    const error = apiErrorOfDatabase(raw) ?? (isStorageFull(raw) ? insufficientStorage() : raw);
     let status = 500;
     let body: ErrorResponse = { error: 'internal', message: 'The server could not complete the request' };
     if (error instanceof ApiError) {
@@ -45,7 +62,7 @@ export function installErrorHandling(app: FastifyInstance, options: { spaFallbac
       status = error.statusCode;
       body = { error: 'bad_request', message: error.message };
     }
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status >= 500) request.log.error({ error: loggableError(raw) }, 'request failed');
     else request.log.info({ status, error: body.error, field: body.field }, body.message);
     return reply.code(status).send(body);
   });

@@ -42,15 +42,6 @@ export async function ensureEmbeddingIndex(db: Queryable, dimensions: number): P
   await db.query('SELECT bcd_ensure_embedding_index($1)', [dimensions]);
 }
 
-/** The dimension vectors of this model were stored with, or null when none are stored yet. */
-export async function modelDimensions(db: Queryable, modelId: string): Promise<number | null> {
-  const [row] = await db.query<{ dimensions: number }>(
-    'SELECT dimensions FROM embeddings WHERE model_id = $1 LIMIT 1',
-    [modelId],
-  );
-  return row?.dimensions ?? null;
-}
-
 /** Idempotency hashes of the session's stored embeddings, keyed `model/kind/subject`. */
 export async function storedEmbeddingHashes(db: Queryable, sessionId: string): Promise<Map<string, string>> {
   const rows = await db.query<{ key: string; idempotency_hash: string }>(

@@ -72,8 +72,9 @@ export interface StoredImageValues {
 }
 
 /**
- * Records that an image's bytes are stored. Returns false, changing nothing, when the row already holds
- * another angle or other bytes (the caller checked; this closes the race between two uploads).
+ * Records that an image's bytes are stored at `storagePath`. Returns false, changing nothing, when the row already
+ * holds another angle or stored bytes (the caller tells a retry of the same bytes from a conflict by reading the
+ * row): each upload writes its own file, so the first to commit keeps its path and later ones delete theirs.
  */
 export async function recordStoredImage(db: Queryable, v: StoredImageValues): Promise<boolean> {
   const rows = await db.query(
@@ -85,12 +86,38 @@ export async function recordStoredImage(db: Queryable, v: StoredImageValues): Pr
        sha256 = EXCLUDED.sha256,
        byte_size = EXCLUDED.byte_size,
        content_type = EXCLUDED.content_type,
-       received_at = coalesce(images.received_at, EXCLUDED.received_at)
-     WHERE images.angle = EXCLUDED.angle AND (images.sha256 IS NULL OR images.sha256 = EXCLUDED.sha256)
+       received_at = EXCLUDED.received_at
+     WHERE images.angle = EXCLUDED.angle AND images.sha256 IS NULL
      RETURNING id`,
     [v.sessionId, v.imageId, v.participantId, v.angle, v.storagePath, v.sha256, v.byteSize, v.contentType],
   );
   return rows.length > 0;
+}
+
+/** What a participant has stored: images with bytes, and their bytes in total. */
+export async function participantImageUsage(
+  db: Queryable,
+  participantId: string,
+): Promise<{ images: number; bytes: number }> {
+  const [row] = await db.query<{ images: number; bytes: number }>(
+    `SELECT count(*)::int AS images, coalesce(sum(byte_size), 0)::float8 AS bytes
+     FROM images WHERE participant_id = $1 AND received_at IS NOT NULL`,
+    [participantId],
+  );
+  return row ?? { images: 0, bytes: 0 };
+}
+
+/** Every storage path a row refers to (the start-up sweep deletes files that none refers to). */
+export async function allStoragePaths(db: Queryable): Promise<Set<string>> {
+  const rows = await db.query<{ storage_path: string }>(
+    'SELECT storage_path FROM images WHERE storage_path IS NOT NULL',
+  );
+  return new Set(rows.map((row) => row.storage_path));
+}
+
+/** Whether a row refers to `storagePath`. */
+export async function storagePathInUse(db: Queryable, storagePath: string): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM images WHERE storage_path = $1', [storagePath])).length > 0;
 }
 
 /** How many images of the session have their bytes stored. */
@@ -115,4 +142,20 @@ export async function deleteImages(
     rows: rows.length,
     storagePaths: rows.flatMap((row) => (row.storage_path === null ? [] : [row.storage_path])),
   };
+}
+
+/**
+ * Forgets the stored bytes of every image of the participant (consent for `images` dropped): the rows keep their
+ * angle and quality figures. Returns the storage paths that were set, for the image store to delete.
+ */
+export async function clearStoredImages(db: Queryable, participantId: string): Promise<string[]> {
+  const rows = await db.query<{ storage_path: string }>(
+    `UPDATE images i SET storage_path = NULL, sha256 = NULL, byte_size = NULL, content_type = NULL, received_at = NULL
+     FROM images old
+     WHERE i.participant_id = $1 AND i.storage_path IS NOT NULL
+       AND old.session_id = i.session_id AND old.id = i.id
+     RETURNING old.storage_path`,
+    [participantId],
+  );
+  return rows.map((row) => row.storage_path);
 }

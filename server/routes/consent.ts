@@ -1,3 +1,4 @@
+import type { onRequestAsyncHookHandler } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import {
   ConsentRequestSchema,
@@ -7,11 +8,18 @@ import {
 import type { AppServices } from '../services/index.ts';
 import { BEARER, ERROR_RESPONSES } from './schemas.ts';
 
-/** `PUT /api/consent` records consent; `DELETE /api/consent` withdraws it and deletes everything. */
-export const consentRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (app, { services }) => {
+/**
+ * `PUT /api/consent` records consent (limited per participant per day by `consentLimit`, `DAILY_CONSENT_LIMIT`);
+ * `DELETE /api/consent` withdraws it and deletes everything (never limited).
+ */
+export const consentRoutes: FastifyPluginAsyncZod<{
+  services: AppServices;
+  consentLimit: onRequestAsyncHookHandler;
+}> = async (app, { services, consentLimit }) => {
   app.put(
     '/consent',
     {
+      onRequest: consentLimit,
       schema: {
         tags: ['consent'],
         summary: 'Record the consent-text version read and the scopes agreed to',

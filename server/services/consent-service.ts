@@ -15,11 +15,12 @@ import {
 } from '../repositories/consents.ts';
 import { deleteEmbeddings } from '../repositories/embeddings.ts';
 import { deleteFeedback } from '../repositories/feedback.ts';
-import { deleteImages } from '../repositories/images.ts';
+import { clearStoredImages, deleteImages } from '../repositories/images.ts';
 import { deleteAnalysisLogs } from '../repositories/logs.ts';
 import { deleteParticipant } from '../repositories/participants.ts';
 import { deleteSessions } from '../repositories/sessions.ts';
 import type { ImageStore } from '../storage/image-store.ts';
+import type { Queryable } from '../db/database.ts';
 
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((scope) => b.includes(scope));
@@ -34,7 +35,8 @@ export class ConsentService {
 
   /**
    * Records the consent. The same version and scopes again changes nothing (idempotent); anything else
-   * closes the current consent (withdrawn_at) and records the new one.
+   * closes the current consent (withdrawn_at) and records the new one. Scopes the new consent drops take their data
+   * with them, in the same transaction (`deleteDroppedScopes`).
    */
   async grant(participantId: string, request: ConsentRequest): Promise<ConsentResponse> {
     const row = await this.db.transaction(async (tx) => {
@@ -45,6 +47,10 @@ export class ConsentService {
         sameScopes(current.scopes, request.scopes)
       ) {
         return current;
+      }
+      if (current) {
+        const dropped = current.scopes.filter((scope) => !request.scopes.includes(scope as ConsentScope));
+        await this.deleteDroppedScopes(tx, participantId, dropped as ConsentScope[]);
       }
       await closeCurrentConsent(tx, participantId);
       return insertConsent(tx, participantId, request.version, request.scopes);
@@ -57,6 +63,30 @@ export class ConsentService {
     };
   }
 
+  /**
+   * Deletes what the participant shared under scopes a narrower consent no longer covers: `sessions` everything but
+   * logs and feedback (sessions, their images, analyses and vectors); `images` the stored photos (the rows keep the
+   * quality figures, which belong to `sessions`); `embeddings` the vectors; `logs`, `feedback` those rows.
+   */
+  private async deleteDroppedScopes(
+    tx: Queryable,
+    participantId: string,
+    dropped: readonly ConsentScope[],
+  ): Promise<void> {
+    if (dropped.includes('sessions')) {
+      await deleteEmbeddings(tx, participantId);
+      await deleteAnalyses(tx, participantId);
+      const images = await deleteImages(tx, participantId);
+      await deleteSessions(tx, participantId);
+      await this.images.deleteParticipant(participantId, images.storagePaths);
+    } else {
+      if (dropped.includes('images')) await this.images.delete(await clearStoredImages(tx, participantId));
+      if (dropped.includes('embeddings')) await deleteEmbeddings(tx, participantId);
+    }
+    if (dropped.includes('logs')) await deleteAnalysisLogs(tx, participantId);
+    if (dropped.includes('feedback')) await deleteFeedback(tx, participantId);
+  }
+
   /** @throws ApiError 403 unless the participant's current consent includes `scope`. */
   async requireScope(participantId: string, scope: ConsentScope): Promise<void> {
     const current = await currentConsent(this.db, participantId);
@@ -65,7 +95,8 @@ export class ConsentService {
 
   /**
    * Withdraws consent and deletes everything of the participant: every row (the participant's too) and
-   * every stored image. One transaction: if the image store fails, no row is deleted and a retry starts over.
+   * every stored image (the whole image folder of the participant, `ImageStore.deleteParticipant`). One
+   * transaction: if the image store fails, no row is deleted and a retry starts over.
    * Returns the counts deleted.
    */
   async withdraw(participantId: string): Promise<WithdrawalResponse> {
@@ -79,7 +110,8 @@ export class ConsentService {
       const feedback = await deleteFeedback(tx, participantId);
       const consents = await deleteConsents(tx, participantId);
       const participants = await deleteParticipant(tx, participantId);
-      const storedImages = await this.images.delete(images.storagePaths);
+      // The participant's whole folder: files a crash left without a row are the participant's too.
+      const storedImages = await this.images.deleteParticipant(participantId, images.storagePaths);
       return {
         participants,
         consents,

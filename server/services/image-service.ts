@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { SCOPE_OF_UPLOAD, type ImageContentType, type ImageUploadResponse } from '../../src/sync/contract.ts';
 import {
   detectImageFormat,
@@ -6,12 +6,38 @@ import {
   ImageStructureError,
   type ImageFormat,
 } from '../../src/sync/image-metadata.ts';
-import type { Database } from '../db/database.ts';
-import { ApiError, badRequest, conflict, notFound, unprocessableImage } from '../errors.ts';
-import { findImage, recordStoredImage } from '../repositories/images.ts';
-import { findOwnSession, setSessionError } from '../repositories/sessions.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import {
+  ApiError,
+  badRequest,
+  conflict,
+  notFound,
+  participantQuotaReached,
+  unprocessableImage,
+} from '../errors.ts';
+import {
+  countReceivedImages,
+  findImage,
+  participantImageUsage,
+  recordStoredImage,
+  storagePathInUse,
+} from '../repositories/images.ts';
+import { lockParticipant } from '../repositories/participants.ts';
+import { findOwnSession, setSessionError, type SessionRow } from '../repositories/sessions.ts';
 import { imagePath, type ImageStore } from '../storage/image-store.ts';
 import type { ConsentService } from './consent-service.ts';
+import { checkImageDecodes } from './image-decode-check.ts';
+import { checkPngDataEnds } from './png-data-check.ts';
+
+/** Where the per-participant and per-image limits come from (`config.ts`). */
+export interface ImageLimits {
+  /** `PARTICIPANT_MAX_IMAGES`: stored images per participant, all time. */
+  readonly participantMaxImages: number;
+  /** `PARTICIPANT_MAX_IMAGE_BYTES`: stored image bytes per participant, all time. */
+  readonly participantMaxImageBytes: number;
+  /** `MAX_IMAGE_PIXELS`: largest width × height, checked in the header before decoding. */
+  readonly maxImagePixels: number;
+}
 
 const FORMAT_OF_CONTENT_TYPE: Readonly<Record<ImageContentType, ImageFormat>> = {
   'image/jpeg': 'jpeg',
@@ -56,20 +82,57 @@ function checkImage(upload: ImageUpload): void {
   }
 }
 
-/** Stores uploaded image bytes after checking integrity, type and the absence of metadata. */
+/**
+ * Refuses an upload that would exceed the session's `images_expected` or the participant's persisted caps.
+ * @throws ApiError 409 (`images_expected` reached), 413 `participant_quota_reached`.
+ */
+async function checkRoom(
+  db: Queryable,
+  session: SessionRow,
+  participantId: string,
+  byteSize: number,
+  limits: ImageLimits,
+): Promise<void> {
+  const received = await countReceivedImages(db, session.id);
+  if (received >= session.images_expected) {
+    throw conflict(
+      'images_expected',
+      `Session ${session.id} already holds its ${session.images_expected} expected images`,
+    );
+  }
+  const usage = await participantImageUsage(db, participantId);
+  if (usage.images + 1 > limits.participantMaxImages) {
+    throw participantQuotaReached(
+      `This participant's ${limits.participantMaxImages} stored images are reached`,
+    );
+  }
+  if (usage.bytes + byteSize > limits.participantMaxImageBytes) {
+    throw participantQuotaReached(
+      `This image would take the participant past ${limits.participantMaxImageBytes} stored bytes`,
+    );
+  }
+}
+
+/**
+ * Stores uploaded image bytes after checking integrity, type, the absence of metadata, that the pixels decode to
+ * the header's size, and the session's and participant's room.
+ */
 export class ImageService {
   constructor(
     private readonly db: Database,
     private readonly store: ImageStore,
     private readonly consent: ConsentService,
+    private readonly limits: ImageLimits,
   ) {}
 
   /**
    * Stores the image of one of the participant's sessions. The same bytes again are accepted without a
    * write (`stored: false`). Refusals of a well-authenticated upload are recorded on the session (its sync
    * status turns `failed`) until an image of the session is accepted.
-   * @throws ApiError 403 (consent `images`), 404 (session), 400 (sha256 mismatch), 422 (metadata or not the
-   *   declared type), 409 (other bytes or angle already stored under this image id).
+   * @throws ApiError 403 (consent `images`), 404 (session), 400 (sha256 mismatch), 422 (metadata, not the
+   *   declared type, or pixels that do not decode to the header's size), 409 (other bytes or angle already stored
+   *   under this image id, `images_expected` reached, or the participant withdrawn meanwhile), 413 (the
+   *   participant's stored images or bytes at their cap).
    */
   async put(
     participantId: string,
@@ -84,11 +147,14 @@ export class ImageService {
       const sha256 = createHash('sha256').update(upload.bytes).digest('hex');
       if (sha256 !== upload.sha256) throw badRequest('x-sha256', 'does not match the sha256 of the body');
       checkImage(upload);
-      const result = await this.storeImage(participantId, sessionId, imageId, upload);
+      const result = await this.storeImage(participantId, session, imageId, upload);
       await setSessionError(this.db, sessionId, null);
       return result;
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 400 || error.status === 422)) {
+      if (
+        error instanceof ApiError &&
+        (error.status === 400 || error.status === 422 || error.status === 413)
+      ) {
         await setSessionError(this.db, sessionId, `Image ${imageId}: ${error.message}`);
       }
       throw error;
@@ -97,10 +163,11 @@ export class ImageService {
 
   private async storeImage(
     participantId: string,
-    sessionId: string,
+    session: SessionRow,
     imageId: string,
     upload: ImageUpload,
   ): Promise<ImageUploadResponse> {
+    const sessionId = session.id;
     const existing = await findImage(this.db, sessionId, imageId);
     if (existing && existing.angle !== upload.angle) {
       throw conflict('x-angle', `Image ${imageId} is recorded under angle ${existing.angle}`);
@@ -115,24 +182,59 @@ export class ImageService {
       byte_size: upload.bytes.byteLength,
     };
     if (existing?.sha256) return { ...response, stored: false };
-    // The row is written first, inside the transaction that also stores the bytes: a concurrent upload of
-    // other bytes under the same id waits on the row and is refused before it touches the stored file, and a
-    // failed store rolls the row back. A crash after the store leaves a file that the retry overwrites.
-    const storagePath = imagePath(participantId, sessionId, imageId, upload.contentType);
-    await this.db.transaction(async (tx) => {
-      const recorded = await recordStoredImage(tx, {
-        sessionId,
-        imageId,
-        participantId,
-        angle: upload.angle,
-        storagePath,
-        sha256: upload.sha256,
-        byteSize: upload.bytes.byteLength,
-        contentType: upload.contentType,
+    // Cheap refusals first (no decode, no write); the transaction below checks again under the participant's lock.
+    await checkRoom(this.db, session, participantId, upload.bytes.byteLength, this.limits);
+    await checkImageDecodes(upload.bytes, this.limits.maxImagePixels);
+    if (upload.contentType === 'image/png') checkPngDataEnds(upload.bytes);
+
+    // The file is written outside the database transaction (which, on PGlite, is the one writer for everybody), to
+    // a path of its own; the row then records it. A crash in between leaves a file no row refers to, which the
+    // start-up sweep deletes.
+    const storagePath = imagePath(
+      participantId,
+      sessionId,
+      imageId,
+      upload.contentType,
+      randomBytes(8).toString('hex'),
+    );
+    await this.store.put(storagePath, upload.bytes, upload.contentType);
+    try {
+      const recorded = await this.db.transaction(async (tx) => {
+        if (!(await lockParticipant(tx, participantId))) {
+          throw conflict('participant', 'The participant withdrew while this image was being stored');
+        }
+        // A concurrent upload of this image may have committed meanwhile: the same bytes are a retry (before any
+        // room check, which would count that upload), other bytes or another angle a conflict.
+        const now = await findImage(tx, sessionId, imageId);
+        if (now?.sha256) {
+          if (now.sha256 === upload.sha256 && now.angle === upload.angle) return false;
+          throw conflict('x-sha256', `Image ${imageId} was stored with other bytes or angle meanwhile`);
+        }
+        await checkRoom(tx, session, participantId, upload.bytes.byteLength, this.limits);
+        if (
+          await recordStoredImage(tx, {
+            sessionId,
+            imageId,
+            participantId,
+            angle: upload.angle,
+            storagePath,
+            sha256: upload.sha256,
+            byteSize: upload.bytes.byteLength,
+            contentType: upload.contentType,
+          })
+        ) {
+          return true;
+        }
+        throw conflict('x-angle', `Image ${imageId} is recorded under another angle`);
       });
-      if (!recorded) throw conflict('x-sha256', `Image ${imageId} was stored with other bytes meanwhile`);
-      await this.store.put(storagePath, upload.bytes, upload.contentType);
-    });
-    return { ...response, stored: true };
+      if (!recorded) await this.store.delete([storagePath]);
+      return { ...response, stored: recorded };
+    } catch (error) {
+      // The row did not take this file: remove it (unless, against all odds, a row does refer to it).
+      if (!(await storagePathInUse(this.db, storagePath).catch(() => true))) {
+        await this.store.delete([storagePath]).catch(() => undefined);
+      }
+      throw error;
+    }
   }
 }

@@ -3,6 +3,7 @@ import type { DataStore } from '../store.ts';
 import { ConsentService } from './consent-service.ts';
 import { ImageService } from './image-service.ts';
 import { LogService } from './log-service.ts';
+import { ModelRegistry } from './model-registry.ts';
 import { ParticipantService } from './participant-service.ts';
 import { SessionService } from './session-service.ts';
 import { embeddedTokens, supabaseTokens } from './tokens.ts';
@@ -28,8 +29,12 @@ export async function createServices(config: ServerConfig, store: DataStore): Pr
     store,
     participants,
     consent,
-    sessions: new SessionService(database, consent),
-    images: new ImageService(database, images, consent),
+    sessions: new SessionService(database, consent, new ModelRegistry(config.embeddingModels)),
+    images: new ImageService(database, images, consent, {
+      participantMaxImages: config.participantMaxImages,
+      participantMaxImageBytes: config.participantMaxImageBytes,
+      maxImagePixels: config.maxImagePixels,
+    }),
     logs: new LogService(database, consent),
   };
 }

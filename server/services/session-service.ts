@@ -10,7 +10,6 @@ import { hasSessionAnalysis, upsertAngleAnalysis, upsertSessionAnalysis } from '
 import {
   countSessionEmbeddings,
   ensureEmbeddingIndex,
-  modelDimensions,
   storedEmbeddingHashes,
   upsertEmbeddings,
   type EmbeddingValues,
@@ -19,6 +18,7 @@ import { countReceivedImages, upsertImageQuality } from '../repositories/images.
 import { findOwnSession, upsertSession } from '../repositories/sessions.ts';
 import type { ConsentService } from './consent-service.ts';
 import { embeddingIdempotencyHash } from './embedding-hash.ts';
+import type { ModelRegistry } from './model-registry.ts';
 
 /** Reports the first id that appears twice in `items` as a 400 naming its field. */
 function refuseDuplicates<T>(items: readonly T[] | undefined, field: string, key: (item: T) => string): void {
@@ -43,13 +43,15 @@ export class SessionService {
   constructor(
     private readonly db: Database,
     private readonly consent: ConsentService,
+    private readonly models: ModelRegistry,
   ) {}
 
   /**
    * Inserts or updates the session and everything in the body, in one transaction; the same body twice
    * leaves the same rows. Needs consent scope `sessions`, and `embeddings` when vectors are sent.
-   * @throws ApiError 403 (consent), 404 (another participant's session), 400 (inconsistent body),
-   *   409 (an image id already recorded under another angle).
+   * @throws ApiError 403 (consent), 404 (another participant's session), 400 (inconsistent body: more images
+   *   than `images_expected`, a vector of the wrong dimension), 422 (a model the server does not register,
+   *   `ModelRegistry`), 409 (an image id already recorded under another angle).
    */
   async put(participantId: string, sessionId: string, body: SessionUpload): Promise<SessionUploadResponse> {
     await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.session);
@@ -57,6 +59,9 @@ export class SessionService {
     if (embeddings.length > 0) await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.embeddings);
     if (body.angle_analyses?.length && !body.analysis) {
       throw badRequest('analysis', 'required when angle_analyses are sent');
+    }
+    if ((body.images?.length ?? 0) > body.images_expected) {
+      throw badRequest('images', `announces ${body.images!.length} images, more than images_expected`);
     }
     refuseDuplicates(body.images, 'images', (image) => image.image_id);
     refuseDuplicates(body.angle_analyses, 'angle_analyses', (a) => a.angle);
@@ -83,7 +88,7 @@ export class SessionService {
         }),
       };
     });
-    await this.checkDimensions(rows);
+    this.models.check(rows.map((row) => ({ modelId: row.modelId, dimensions: row.vector.length })));
     for (const dims of new Set(rows.map((r) => r.vector.length))) await this.ensureIndex(dims);
 
     return this.db.transaction(async (tx) => {
@@ -166,21 +171,6 @@ export class SessionService {
         throw conflict(`images.${i}.angle`, `Image ${image.image_id} is stored under another angle`);
     }
     return images.length;
-  }
-
-  /** Every vector of a model has that model's dimension, in this body and in what is already stored. */
-  private async checkDimensions(rows: readonly EmbeddingValues[]): Promise<void> {
-    const seen = new Map<string, number>();
-    for (const [i, row] of rows.entries()) {
-      const expected = seen.get(row.modelId) ?? (await modelDimensions(this.db, row.modelId));
-      if (expected !== null && expected !== row.vector.length) {
-        throw badRequest(
-          `embeddings.${i}.vector`,
-          `model ${row.modelId} has ${expected} dimensions, this vector ${row.vector.length}`,
-        );
-      }
-      seen.set(row.modelId, row.vector.length);
-    }
   }
 
   private async ensureIndex(dims: number): Promise<void> {

@@ -10,6 +10,12 @@ export interface ImageStore {
   get(path: string): Promise<Uint8Array>;
   /** Deletes the given paths; returns how many existed and were deleted. */
   delete(paths: readonly string[]): Promise<number>;
+  /**
+   * Deletes everything stored for a participant (withdrawal). Files: the whole `<participant>/` folder, so files a
+   * crash left without a row go too. Storage: `knownPaths` (the rows' paths; the bucket is not listed).
+   * Returns how many images were deleted.
+   */
+  deleteParticipant(participantId: string, knownPaths: readonly string[]): Promise<number>;
   /** Resolves when the store is reachable and writable (readiness probe); throws otherwise. */
   check(): Promise<void>;
 }
@@ -25,12 +31,18 @@ export const EXTENSION_OF_CONTENT_TYPE: Readonly<Record<string, string>> = {
   'image/png': 'png',
 };
 
-/** The storage path of an image. */
+/**
+ * The storage path of one upload of an image: `<participant>/<session>/<image>.<upload>.<ext>`. Each upload gets its
+ * own `upload` id (random), so two concurrent uploads of one image never write the same file: the one whose row
+ * commits first keeps its file, the other deletes its own.
+ */
 export function imagePath(
   participantId: string,
   sessionId: string,
   imageId: string,
   contentType: string,
+  uploadId: string,
 ): string {
-  return `${participantId}/${sessionId}/${imageId}.${EXTENSION_OF_CONTENT_TYPE[contentType] ?? 'bin'}`;
+  const extension = EXTENSION_OF_CONTENT_TYPE[contentType] ?? 'bin';
+  return `${participantId}/${sessionId}/${imageId}.${uploadId}.${extension}`;
 }

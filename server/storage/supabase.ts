@@ -87,6 +87,9 @@ export function supabaseImageStore(
       }
       return deleted;
     },
+    deleteParticipant(_participantId, knownPaths) {
+      return this.delete(knownPaths);
+    },
     async check() {
       const { error } = await client.storage.getBucket(config.bucket);
       if (error) throw error;

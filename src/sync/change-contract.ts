@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { RegistrationMethod } from '../core/change/registration.ts';
 import type { ChangeMethod } from '../core/scoring/types.ts';
 import { ClientIdSchema } from './ids.ts';
+import { safeText } from './safe-values.ts';
 
 /** Longest side of a change map; the core's grid is 14×14. */
 export const MAX_CHANGE_MAP_SIDE = 64;
@@ -35,7 +36,7 @@ const count = z.number().int().min(0).max(MAX_COUNT);
  * distances stay under ≈ 400).
  */
 const deltaE = z.number().min(-1000).max(1000);
-const text = z.string().max(MAX_ANALYSIS_TEXT);
+const text = safeText(MAX_ANALYSIS_TEXT);
 
 export const CHANGE_METHODS = [
   'registered_local_change',

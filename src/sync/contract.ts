@@ -8,8 +8,10 @@ import type { ComparisonLayer } from '../core/scoring/types.ts';
 import type { VariationLevel } from '../core/scoring/levels.ts';
 import { AngleChangeFieldsSchema } from './change-contract.ts';
 import { ClientIdSchema } from './ids.ts';
+import { int4, safeText, timestamp } from './safe-values.ts';
 
 export { ClientIdSchema };
+export { INT4_MAX, int4, safeText, timestamp } from './safe-values.ts';
 export * from './change-contract.ts';
 
 /**
@@ -22,6 +24,8 @@ export const SYNC_CONTRACT_VERSION = '1';
 /** Request headers of an image upload. */
 export const HEADER_ANGLE = 'x-angle';
 export const HEADER_SHA256 = 'x-sha256';
+/** Request header of an enrolment on a server that enrols a closed study only (its `ENROLMENT_CODE`). */
+export const HEADER_ENROLMENT_CODE = 'x-enrolment-code';
 
 /** Image types the server stores (the outbox re-encodes other formats to JPEG). */
 export const IMAGE_CONTENT_TYPES = ['image/jpeg', 'image/png'] as const;
@@ -79,7 +83,6 @@ export function isPreChangeEngineVersion(analysisVersion: string): boolean {
 }
 
 const unit = z.number().min(0).max(1);
-const timestamp = z.iso.datetime({ offset: true });
 
 /** Largest vector the server stores: pgvector's HNSW index takes at most 2,000 dimensions. */
 export const MAX_EMBEDDING_DIMENSIONS = 2000;
@@ -96,7 +99,7 @@ export type EnrolmentResponse = z.infer<typeof EnrolmentResponseSchema>;
 
 /** `PUT /api/consent` body: the consent-text version the person read and the scopes they agreed to. */
 export const ConsentRequestSchema = z.object({
-  version: z.string().min(1).max(64),
+  version: safeText(64, 1),
   scopes: z
     .array(ConsentScopeSchema)
     .min(1)
@@ -141,7 +144,7 @@ export const ImageQualitySchema = z.object({
   brightness: unit,
   contrast: unit,
   clipped_fraction: unit,
-  flags: z.array(z.string().max(64)).max(32),
+  flags: z.array(safeText(64)).max(32),
 });
 export type ImageQuality = z.infer<typeof ImageQualitySchema>;
 
@@ -159,7 +162,7 @@ export const SessionImageSchema = z.object({
  */
 export const SessionAnalysisSchema = z
   .object({
-    analysis_version: z.string().min(1).max(64),
+    analysis_version: safeText(64, 1),
     model_id: ModelIdSchema,
     overall_score: unit,
     variation_level: VariationLevelSchema,
@@ -167,15 +170,15 @@ export const SessionAnalysisSchema = z
     session_quality_score: unit,
     analysis_confidence_score: unit,
     image_quality_summary: z.object({
-      images: z.number().int().min(0),
+      images: int4(),
       mean_image_quality: unit,
       min_image_quality: unit,
-      flag_counts: z.record(z.string().max(64), z.number().int().min(0)),
+      flag_counts: z.record(safeText(64), int4()),
     }),
     baseline_used: z.object({
-      sessions: z.number().int().min(0),
+      sessions: int4(),
       session_ids: z.array(ClientIdSchema).max(1000),
-      window: z.number().int().positive().nullable(),
+      window: int4(1).nullable(),
     }),
     comparison_layers_used: z.array(z.enum(COMPARISON_LAYERS)).max(COMPARISON_LAYERS.length),
   })
@@ -191,10 +194,10 @@ export type SessionAnalysisBody = z.infer<typeof SessionAnalysisSchema>;
  */
 export const AngleAnalysisSchema = z.object({
   angle: AngleSchema,
-  image_count: z.number().int().min(0),
+  image_count: int4(),
   change_score: unit,
   variation_level: VariationLevelSchema,
-  baseline_sessions: z.number().int().min(0),
+  baseline_sessions: int4(),
   angle_quality_score: unit,
   ...AngleChangeFieldsSchema.shape,
 });
@@ -312,12 +315,12 @@ export const AnalysisLogSchema = z.object({
   session_id: ClientIdSchema.optional(),
   created_at: timestamp,
   level: z.enum(['info', 'warn', 'error']),
-  backend: z.string().max(32).optional(),
+  backend: safeText(32).optional(),
   model_id: ModelIdSchema.optional(),
-  stage_timings_ms: z.record(z.string().max(64), z.number().min(0)),
+  stage_timings_ms: z.record(safeText(64), z.number().min(0)),
   confidence: unit.optional(),
-  errors: z.array(z.string().max(2000)).max(50),
-  message: z.string().max(2000).optional(),
+  errors: z.array(safeText(2000)).max(50),
+  message: safeText(2000).optional(),
 });
 export const LogUploadSchema = z.object({ entries: z.array(AnalysisLogSchema).min(1).max(200) });
 export type LogUpload = z.infer<typeof LogUploadSchema>;
@@ -329,7 +332,7 @@ export const FeedbackSchema = z.object({
   image_id: ClientIdSchema.optional(),
   angle: AngleSchema.optional(),
   kind: z.enum(['result_looks_wrong', 'bad_photo', 'other']),
-  note: z.string().max(2000).optional(),
+  note: safeText(2000).optional(),
   created_at: timestamp,
 });
 export type FeedbackBody = z.infer<typeof FeedbackSchema>;

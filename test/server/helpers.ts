@@ -27,9 +27,21 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-/** Configuration for tests: silent logs, the given data dir, overrides as environment variables. */
+/** The test model registered beside the app's own (`EMBEDDING_MODELS`). */
+export const TEST_EMBEDDING_MODELS = `${MODEL_ID}:${DIMS},mobilenet_v2-nsfwjs:1280`;
+
+/**
+ * Configuration for tests: silent logs, the given data dir, the test model registered, enrolment unlimited per IP
+ * (every injected request comes from 127.0.0.1); overrides as environment variables.
+ */
 export function testConfig(dataDir: string, env: Record<string, string> = {}): ServerConfig {
-  return loadConfig({ BCD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  return loadConfig({
+    BCD_DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    EMBEDDING_MODELS: TEST_EMBEDDING_MODELS,
+    ENROLMENTS_PER_IP_PER_HOUR: '1000000',
+    ...env,
+  });
 }
 
 /** One embedded store per test file (PGlite start-up costs seconds), shared by apps of different configs. */

@@ -41,6 +41,8 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
   let pglite: PGlite;
   let socket: PGLiteSocketServer;
   let fake: Awaited<ReturnType<typeof startFakeSupabase>>;
+  /** The one stored object whose key starts with `prefix` (image paths carry an upload id: `<image>.<upload>.jpg`). */
+  let objectKey: (prefix: string) => string | undefined;
   let store: DataStore;
   let app: FastifyInstance;
   let databaseUrl: string;
@@ -94,6 +96,7 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
     await socket.start();
     databaseUrl = `postgres://postgres@${socket.getServerConn()}/postgres`;
     fake = await startFakeSupabase(SERVICE_ROLE_KEY);
+    objectKey = (prefix) => [...fake.objects.keys()].find((key) => key.startsWith(prefix));
     dataDir = await tempDir('supabase');
     env = {
       SUPABASE_URL: fake.url,
@@ -224,7 +227,7 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
     });
     expect(status.json()).toMatchObject({ status: 'completed', images_received: 2, embeddings: 5 });
 
-    const object = fake.objects.get(`${BUCKET}/${p.id}/${sessionId}/f1.jpg`);
+    const object = fake.objects.get(objectKey(`${BUCKET}/${p.id}/${sessionId}/f1.`)!);
     expect(object?.contentType).toBe('image/jpeg');
     expect(sha256(object!.bytes)).toBe(sha256(front));
     const uploads = fake.requests.filter(
@@ -347,7 +350,8 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       payload: sessionBody({ front: ['f1'], left_side: [] }),
     });
     await putImage(app, p.token, sessionId, 'f1', await cleanJpeg());
-    expect(fake.objects.has(`${BUCKET}/${p.id}/${sessionId}/f1.jpg`)).toBe(true);
+    const key = objectKey(`${BUCKET}/${p.id}/${sessionId}/f1.`);
+    expect(key).toMatch(/\/f1\.[0-9a-f]{16}\.jpg$/);
     const withdrawal = await app.inject({ method: 'DELETE', url: API_PATHS.consent, headers: auth(p.token) });
     expect(withdrawal.statusCode).toBe(200);
     expect(withdrawal.json().deleted).toMatchObject({
@@ -357,7 +361,7 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       stored_images: 1,
       embeddings: 4,
     });
-    expect(fake.objects.has(`${BUCKET}/${p.id}/${sessionId}/f1.jpg`)).toBe(false);
+    expect(fake.objects.has(key!)).toBe(false);
     const left = await withClient((client) =>
       client.query('SELECT count(*)::int AS n FROM sessions WHERE participant_id = $1', [p.id]),
     );

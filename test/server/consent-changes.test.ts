@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_PATHS, type ConsentScope } from '../../src/sync/contract.ts';
+import {
+  appOn,
+  auth,
+  cleanJpeg,
+  newId,
+  openTestStore,
+  participant,
+  putImage,
+  sessionBody,
+} from './helpers.ts';
+
+/**
+ * Finding 8 of issue 10 (consent): consent records are limited per participant per day (`DAILY_CONSENT_LIMIT`), and
+ * narrowing consent deletes what the dropped scopes had shared.
+ */
+describe('consent changes (embedded store)', () => {
+  let harness: Awaited<ReturnType<typeof openTestStore>>;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    harness = await openTestStore();
+    app = await appOn(harness.store, harness.dataDir, { DAILY_CONSENT_LIMIT: '4' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await harness.close();
+  });
+
+  const consent = (token: string, scopes: ConsentScope[], version = 'consent-v1') =>
+    app.inject({ method: 'PUT', url: API_PATHS.consent, headers: auth(token), payload: { version, scopes } });
+
+  it('429 past the consent records a participant may make per day; withdrawal is never limited', async () => {
+    const p = await participant(app, []);
+    for (let i = 0; i < 4; i++) expect((await consent(p.token, ['sessions'], `v${i}`)).statusCode).toBe(200);
+    const limited = await consent(p.token, ['sessions'], 'v9');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json().error).toBe('consent_limit_reached');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const [row] = await harness.store.database.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM consents WHERE participant_id = $1',
+      [p.id],
+    );
+    expect(row!.n).toBe(4);
+    expect(
+      (await app.inject({ method: 'DELETE', url: API_PATHS.consent, headers: auth(p.token) })).statusCode,
+    ).toBe(200);
+  });
+
+  it('narrowing consent deletes the data of the dropped scopes and keeps the rest', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await app.inject({
+      method: 'PUT',
+      url: API_PATHS.session(sessionId),
+      headers: auth(p.token),
+      payload: sessionBody({ front: ['f'], left_side: [] }),
+    });
+    expect((await putImage(app, p.token, sessionId, 'f', await cleanJpeg())).statusCode).toBe(200);
+    await app.inject({
+      method: 'POST',
+      url: API_PATHS.logs,
+      headers: auth(p.token),
+      payload: {
+        entries: [
+          {
+            log_id: 'l',
+            created_at: '2025-01-01T00:00:00Z',
+            level: 'info',
+            stage_timings_ms: {},
+            errors: [],
+          },
+        ],
+      },
+    });
+    const db = harness.store.database;
+    const state = async () => {
+      const [row] = await db.query<Record<string, number>>(
+        `SELECT (SELECT count(*)::int FROM embeddings WHERE participant_id = $1) AS embeddings,
+                (SELECT count(*)::int FROM analysis_logs WHERE participant_id = $1) AS logs,
+                (SELECT count(*)::int FROM images WHERE participant_id = $1 AND storage_path IS NOT NULL) AS stored,
+                (SELECT count(*)::int FROM images WHERE participant_id = $1) AS images,
+                (SELECT count(*)::int FROM sessions WHERE participant_id = $1) AS sessions`,
+        [p.id],
+      );
+      return row!;
+    };
+    const [path] = (
+      await db.query<{ storage_path: string }>('SELECT storage_path FROM images WHERE participant_id = $1', [
+        p.id,
+      ])
+    ).map((row) => row.storage_path);
+    expect(await state()).toEqual({ embeddings: 4, logs: 1, stored: 1, images: 1, sessions: 1 });
+
+    expect((await consent(p.token, ['sessions', 'images', 'feedback'])).statusCode).toBe(200);
+    expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 1, images: 1, sessions: 1 });
+
+    expect((await consent(p.token, ['sessions', 'feedback'])).statusCode).toBe(200);
+    expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 0, images: 1, sessions: 1 });
+    await expect(harness.store.images.get(path!)).rejects.toThrow(/no image/);
+
+    expect((await consent(p.token, ['feedback'])).statusCode).toBe(200);
+    expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 0, images: 0, sessions: 0 });
+  });
+});
