@@ -1,4 +1,4 @@
-import { ImageInputError } from '../src/core/image/errors.ts';
+import { IMAGE_INPUT_ERROR_CODES, ImageInputError } from '../src/core/image/errors.ts';
 import type { ImageInputErrorCode } from '../src/core/image/errors.ts';
 
 /** Why an analysis call failed: an image the decoder refused, an aborted call, or a failure of the device side. */
@@ -38,15 +38,7 @@ export async function withWireErrors<T>(fn: () => Promise<T> | T): Promise<T> {
   }
 }
 
-const IMAGE_INPUT_CODES: ReadonlySet<string> = new Set<ImageInputErrorCode>([
-  'empty',
-  'not_an_image',
-  'unsupported_format',
-  'truncated',
-  'corrupt',
-  'too_small',
-  'too_large',
-]);
+const IMAGE_INPUT_CODES: ReadonlySet<string> = new Set(IMAGE_INPUT_ERROR_CODES);
 
 /**
  * The inverse of `toWireError` for callers that work with the core's errors (the CLI's worker pool): a

@@ -1,6 +1,14 @@
 /** Why an input file could not be analysed. Stable codes: shown to people (via `message`) and stored in logs. */
-export type ImageInputErrorCode =
-  'empty' | 'not_an_image' | 'unsupported_format' | 'truncated' | 'corrupt' | 'too_small' | 'too_large';
+export const IMAGE_INPUT_ERROR_CODES = [
+  'empty',
+  'not_an_image',
+  'unsupported_format',
+  'truncated',
+  'corrupt',
+  'too_small',
+  'too_large',
+] as const;
+export type ImageInputErrorCode = (typeof IMAGE_INPUT_ERROR_CODES)[number];
 
 /**
  * A specific, person-readable reason an image was refused. Thrown by decoding and validation;
