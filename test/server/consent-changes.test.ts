@@ -9,6 +9,7 @@ import {
   openTestStore,
   participant,
   putImage,
+  putSession,
   sessionBody,
 } from './helpers.ts';
 
@@ -52,12 +53,7 @@ describe('consent changes (embedded store)', () => {
   it('narrowing consent deletes the data of the dropped scopes and keeps the rest', async () => {
     const p = await participant(app);
     const sessionId = newId();
-    await app.inject({
-      method: 'PUT',
-      url: API_PATHS.session(sessionId),
-      headers: auth(p.token),
-      payload: sessionBody({ front: ['f'], left_side: [] }),
-    });
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
     expect((await putImage(app, p.token, sessionId, 'f', await cleanJpeg())).statusCode).toBe(200);
     await app.inject({
       method: 'POST',

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiErrorOfDatabase } from '../../server/db/database-errors.ts';
 import { API_PATHS, INT4_MAX } from '../../src/sync/contract.ts';
-import { appOn, auth, openTestStore, participant, sessionBody } from './helpers.ts';
+import { appOn, auth, openTestStore, participant, putSession, sessionBody } from './helpers.ts';
 
 /** Row counts of every table the uploads below could touch. */
 async function counts(harness: Awaited<ReturnType<typeof openTestStore>>) {
@@ -213,12 +213,7 @@ describe('values the database cannot store (embedded store)', () => {
   it('uploads racing a withdrawal answer 4xx (never 500), and the withdrawal leaves nothing', async () => {
     const p = await participant(app);
     const uploads = Array.from({ length: 12 }, (_, i) =>
-      app.inject({
-        method: 'PUT',
-        url: API_PATHS.session(`race-${i}`),
-        headers: auth(p.token),
-        payload: sessionBody({ front: [`f${i}`], left_side: [] }),
-      }),
+      putSession(app, p.token, `race-${i}`, sessionBody({ front: [`f${i}`], left_side: [] })),
     );
     const withdrawal = app.inject({ method: 'DELETE', url: API_PATHS.consent, headers: auth(p.token) });
     const responses = await Promise.all([...uploads.slice(0, 6), withdrawal, ...uploads.slice(6)]);

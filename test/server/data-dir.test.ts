@@ -10,6 +10,7 @@ import {
   newId,
   participant,
   putImage,
+  putSession,
   sessionBody,
   tempDir,
   testConfig,
@@ -47,12 +48,7 @@ describe('the embedded store on disk', () => {
   async function uploadOne(app: Awaited<ReturnType<typeof open>>['app']) {
     const p = await participant(app);
     const sessionId = newId();
-    await app.inject({
-      method: 'PUT',
-      url: API_PATHS.session(sessionId),
-      headers: auth(p.token),
-      payload: sessionBody({ front: ['f'], left_side: [] }),
-    });
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
     const response = await putImage(app, p.token, sessionId, 'f', await cleanJpeg());
     expect(response.statusCode, response.body).toBe(200);
     return { p, sessionId };
@@ -135,12 +131,7 @@ describe('the embedded store on disk', () => {
     cleanup.push(async () => (await app.close(), await real.close()));
     const p = await participant(app);
     const sessionId = newId();
-    await app.inject({
-      method: 'PUT',
-      url: API_PATHS.session(sessionId),
-      headers: auth(p.token),
-      payload: sessionBody({ front: ['f'], left_side: [] }),
-    });
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
     failNext = true;
     const failed = await putImage(app, p.token, sessionId, 'f', await cleanJpeg());
     expect(failed.statusCode).toBe(500);

@@ -269,6 +269,16 @@ export function preChangeEngineBody(body: SessionUpload): SessionUpload {
   };
 }
 
+/** Uploads a session body (`sessionBody`, or any payload to test) as participant `token`. */
+export function putSession(app: FastifyInstance, token: string, sessionId: string, payload: unknown) {
+  return app.inject({
+    method: 'PUT',
+    url: API_PATHS.session(sessionId),
+    headers: auth(token),
+    payload: payload as Record<string, unknown>,
+  });
+}
+
 /** Uploads image bytes with the contract's headers. */
 export function putImage(
   app: FastifyInstance,

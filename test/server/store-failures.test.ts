@@ -5,12 +5,12 @@ import { loggableError } from '../../server/plugins/error-handler.ts';
 import type { DataStore } from '../../server/store.ts';
 import { API_PATHS } from '../../src/sync/contract.ts';
 import {
-  auth,
   cleanJpeg,
   newId,
   openTestStore,
   participant,
   putImage,
+  putSession,
   sessionBody,
   testConfig,
 } from './helpers.ts';
@@ -47,12 +47,7 @@ describe('a full disk, and what a failure logs', () => {
   it('507 for an upload when the disk is full, /ready 503 with the image store unavailable; both recover', async () => {
     const p = await participant(app);
     const sessionId = newId();
-    await app.inject({
-      method: 'PUT',
-      url: API_PATHS.session(sessionId),
-      headers: auth(p.token),
-      payload: sessionBody({ front: ['f'], left_side: [] }),
-    });
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
     full = true;
     const refused = await putImage(app, p.token, sessionId, 'f', await cleanJpeg());
     expect(refused.statusCode).toBe(507);

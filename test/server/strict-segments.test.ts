@@ -2,16 +2,15 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findImageMetadata, ImageStructureError, stripImageMetadata } from '../../src/sync/image-metadata.ts';
-import { API_PATHS } from '../../src/sync/contract.ts';
 import { craftPng } from './crafted-images.ts';
 import {
   appOn,
-  auth,
   cleanJpeg,
   newId,
   openTestStore,
   participant,
   putImage,
+  putSession,
   sessionBody,
 } from './helpers.ts';
 
@@ -70,12 +69,7 @@ describe('strict segment checks (metadata hidden in kept segments)', () => {
     clean = await cleanJpeg();
     ({ token } = await participant(app));
     sessionId = newId();
-    await app.inject({
-      method: 'PUT',
-      url: API_PATHS.session(sessionId),
-      headers: auth(token),
-      payload: sessionBody({ front: ['a'], left_side: [] }),
-    });
+    await putSession(app, token, sessionId, sessionBody({ front: ['a'], left_side: [] }));
   });
   afterAll(async () => {
     await app.close();

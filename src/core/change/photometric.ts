@@ -88,16 +88,7 @@ export function normalizeToReference(
       beta = fit();
     }
     // `fillTerms` · beta, regrouped as offset + gain(x, y)·p + square·p², the gain a quadratic in x and y.
-    const [b0, b1, b2, b3, b4, b5, b6, b7] = beta as unknown as number[] as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0, b6 = 0, b7 = 0] = beta;
     for (let y = 0; y < height; y++) {
       const yy = y * sy - 1;
       const rowGain = b1 + b4 * yy + b6 * yy * yy;
