@@ -26,6 +26,7 @@ import { imageRoutes } from './routes/images.ts';
 import { logRoutes } from './routes/logs.ts';
 import { participantRoutes } from './routes/participants.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { signalingRoutes } from './routes/signaling.ts';
 import { createServices } from './services/index.ts';
 import { schedulePurge } from './services/purge-service.ts';
 import { openDataStore, type DataStore } from './store.ts';
@@ -150,6 +151,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   }) as onRequestAsyncHookHandler;
 
   await app.register(healthRoutes, { services });
+  await app.register(signalingRoutes, { signaling: config.signaling, appOrigins: config.appOrigins });
   await app.register(
     async (api) => {
       if (services.participants.canEnrol) {

@@ -42,7 +42,10 @@ const optionalString = z
 /** Environment variables the server reads; every one has a default except the Supabase settings. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-  HOST: z.string().default('127.0.0.1'),
+  /** Unset: 127.0.0.1, or every interface (0.0.0.0) with `BCD_HTTPS`, so that a phone on the network can reach it. */
+  HOST: optionalString,
+  /** `1`/`true` (or `npm start -- --https`): HTTPS with a self-signed certificate kept in the data dir. */
+  BCD_HTTPS: z.enum(['', '0', '1', 'false', 'true']).default(''),
   BCD_DATA_DIR: z.string().default('./data'),
   /** The built PWA, served at `/` when it holds an `index.html` (`npm start` builds it there). */
   BCD_PWA_DIR: z.string().default('./dist'),
@@ -87,6 +90,18 @@ const EnvSchema = z.object({
   CONNECTION_TIMEOUT_MS: positiveInt(60_000),
   /** Open connections at most; further ones are closed at once. */
   MAX_CONNECTIONS: positiveInt(1024),
+  /** How long a phone-as-camera pairing code stays good while no camera has joined. */
+  SIGNALING_CODE_TTL_S: z.coerce.number().positive().default(300),
+  /** How long a signaling room waits for a member that dropped to rejoin with its token. */
+  SIGNALING_RECONNECT_S: z.coerce.number().positive().default(120),
+  /** Open signaling rooms at most. */
+  SIGNALING_MAX_ROOMS: positiveInt(256),
+  /** Largest signaling message (an SDP offer of video plus a data channel is 4–8 KiB in Chromium). */
+  SIGNALING_MAX_MESSAGE_BYTES: positiveInt(32 * 1024),
+  /** Messages one signaling connection may send per minute (a negotiation is an offer or answer and ~10–20 candidates). */
+  SIGNALING_MESSAGES_PER_MINUTE: positiveInt(120),
+  /** Wrong or used pairing codes one address may try per minute. */
+  SIGNALING_FAILED_JOINS_PER_MINUTE: positiveInt(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPABASE_URL: optionalString.pipe(z.url().optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
@@ -112,10 +127,22 @@ export interface SupabaseConfig {
   readonly resumableThresholdBytes: number;
 }
 
+/** Limits of the phone-as-camera signaling relay (`/api/signaling`). */
+export interface SignalingConfig {
+  readonly codeTtlMs: number;
+  readonly reconnectMs: number;
+  readonly maxRooms: number;
+  readonly maxMessageBytes: number;
+  readonly messagesPerMinute: number;
+  readonly failedJoinsPerMinute: number;
+}
+
 /** The server's whole configuration, resolved from the environment by `loadConfig`. */
 export interface ServerConfig {
   readonly port: number;
   readonly host: string;
+  /** Serve HTTPS with the self-signed certificate of the data dir (`server/tls.ts`). */
+  readonly https: boolean;
   /** Absolute path of the embedded store: `db/` (PGlite), `images/`, and the token-signing secret. */
   readonly dataDir: string;
   /** Absolute path of the built PWA to serve at `/` (only when it holds an `index.html`). */
@@ -139,6 +166,7 @@ export interface ServerConfig {
   readonly requestTimeoutMs: number;
   readonly connectionTimeoutMs: number;
   readonly maxConnections: number;
+  readonly signaling: SignalingConfig;
   readonly logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   readonly supabase: SupabaseConfig | null;
 }
@@ -187,9 +215,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
           resumableThresholdBytes: e.SUPABASE_RESUMABLE_THRESHOLD_BYTES,
         }
       : null;
+  const https = e.BCD_HTTPS === '1' || e.BCD_HTTPS === 'true';
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (https ? '0.0.0.0' : '127.0.0.1'),
+    https,
     dataDir: path.resolve(e.BCD_DATA_DIR),
     pwaDir: path.resolve(e.BCD_PWA_DIR),
     appOrigins: (e.APP_ORIGIN ?? '')
@@ -211,6 +241,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
     maxConnections: e.MAX_CONNECTIONS,
+    signaling: {
+      codeTtlMs: e.SIGNALING_CODE_TTL_S * 1000,
+      reconnectMs: e.SIGNALING_RECONNECT_S * 1000,
+      maxRooms: e.SIGNALING_MAX_ROOMS,
+      maxMessageBytes: e.SIGNALING_MAX_MESSAGE_BYTES,
+      messagesPerMinute: e.SIGNALING_MESSAGES_PER_MINUTE,
+      failedJoinsPerMinute: e.SIGNALING_FAILED_JOINS_PER_MINUTE,
+    },
     logLevel: e.LOG_LEVEL,
     supabase,
   };
