@@ -63,6 +63,8 @@ function storedSession() {
   const session: SessionRow = {
     id: 'c0ffee00-0000-4000-8000-000000000002',
     created_at: '2025-06-01T10:00:00.000Z',
+    // The photos' own date, earlier than the day the session was entered: the server gets it as captured_at.
+    taken_at: '2024-11-23T08:30:00.000Z',
     angles: ['front', 'left_side', 'right_side'],
     image_count: ANGLES.length,
   };
@@ -124,6 +126,7 @@ describe('upload bodies', () => {
     const { session, images } = storedSession();
     const all = SessionUploadSchema.parse(sessionBody(session, images, CONSENT_SCOPES));
     expect(all.images_expected).toBe(4);
+    expect(all.captured_at).toBe(session.taken_at);
     expect(all.images?.map((i) => i.quality.image_quality_score)).toEqual([0.82, 0.82, 0.82, 0.82]);
     expect(sessionBody(session, images, ['sessions']).images_expected).toBe(0);
   });

@@ -24,7 +24,7 @@ export function SamePhotoNotice(props: { modelId: string; images: ImageRow[]; em
         <p key={image?.id}>
           The {angleName(image?.angle ?? '')} photo looks the same as{' '}
           {twins
-            .map((t) => `the ${angleName(t.image.angle)} photo of ${formatDate(t.session.created_at)}`)
+            .map((t) => `the ${angleName(t.image.angle)} photo of ${formatDate(t.session.taken_at)}`)
             .join(' and ')}
           . If it was added twice by mistake, the figures compare a photo with itself.
         </p>

@@ -27,11 +27,11 @@ export function SimilarPhoto(props: {
     );
   return (
     <div class="row" data-testid="similar-photo" data-image-id={n.image.id} data-distance={n.distance}>
-      <PhotoThumb blob={n.image.thumbnail} alt={`Earlier photo from ${formatDate(n.session.created_at)}`} />
+      <PhotoThumb blob={n.image.thumbnail} alt={`Earlier photo from ${formatDate(n.session.taken_at)}`} />
       <div>
         <div>Most similar earlier photo</div>
         <div class="muted">
-          {formatDate(n.session.created_at)} · {formatPercent(1 - n.distance)} alike
+          {formatDate(n.session.taken_at)} · {formatPercent(1 - n.distance)} alike
         </div>
       </div>
     </div>

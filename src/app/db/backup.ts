@@ -4,7 +4,7 @@ import { TABLE_NAMES, db, type TableName } from './schema.ts';
 const UPLOAD_TABLES = ['outbox', 'session_sync'] as const;
 import { decodeValue, encodeValue } from './serialize.ts';
 import { StorageFullError, isQuotaError } from './storage.ts';
-import { withChangeFields, withNumericAngleAware } from './upgrade-rows.ts';
+import { withChangeFields, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
 
 /** Identifies BCD export files; `version` changes when their layout does. */
 const FORMAT = 'bcd-local-data';
@@ -61,6 +61,8 @@ function parseBackup(text: string): Record<TableName, unknown[]> {
   // An export made before the change engine (database version 2) lacks its fields; they are added as on upgrade.
   tables.angle_analyses.forEach(withChangeFields);
   tables.analyses.forEach(withNumericAngleAware);
+  // One made before sessions had their own date (database version 3 or earlier) lacks `taken_at`.
+  tables.sessions.forEach(withTakenAt);
   return tables;
 }
 

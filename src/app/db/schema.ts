@@ -1,13 +1,19 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { ImageQuality } from '../../core/quality/index.ts';
 import type { AngleAnalysis, SessionAnalysis } from '../../core/scoring/index.ts';
-import { withChangeFields, withNumericAngleAware } from './upgrade-rows.ts';
+import { withChangeFields, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
 
 /** One photo session. Its id is a client-made UUID so a later upload can be idempotent. */
 export interface SessionRow {
   id: string;
-  /** ISO 8601; sessions are ordered by it. */
+  /** ISO 8601 (UTC): when the session was made on this phone. The outbox queues sessions in this order. */
   created_at: string;
+  /**
+   * ISO 8601 (UTC, `toISOString`'s form): when the photos were taken (`sessionCaptureTime`: their earliest EXIF
+   * DateTimeOriginal, else `created_at`), as the person may have corrected it. The history is shown and scored in
+   * this order (the core's `byTakenAt`).
+   */
+  taken_at: string;
   /** Angles photographed, in the order of the session's slots. */
   angles: string[];
   image_count: number;
@@ -168,6 +174,12 @@ export interface SyncStateRow {
   value: unknown;
 }
 
+/** One preference of the person's kept on the device (see `reminders/preferences.ts`), one row per key. */
+export interface PreferenceRow {
+  key: string;
+  value: unknown;
+}
+
 /** The device's database. Bump the version and add a `stores()` step for every schema change. */
 export class BcdDatabase extends Dexie {
   sessions!: EntityTable<SessionRow, 'id'>;
@@ -181,6 +193,7 @@ export class BcdDatabase extends Dexie {
   outbox!: EntityTable<OutboxRow, 'id'>;
   session_sync!: EntityTable<SessionSyncRow, 'session_id'>;
   sync_state!: EntityTable<SyncStateRow, 'key'>;
+  preferences!: EntityTable<PreferenceRow, 'key'>;
 
   constructor(name = 'bcd') {
     super(name);
@@ -210,6 +223,11 @@ export class BcdDatabase extends Dexie {
         await tx.table('angle_analyses').toCollection().modify(withChangeFields);
         await tx.table('analyses').toCollection().modify(withNumericAngleAware);
       });
+    // Version 4: a session's own date (`taken_at`, from its photos' EXIF), which the history is ordered by;
+    // sessions stored before are dated when they were made. And the person's preferences (reminders).
+    this.version(4)
+      .stores({ sessions: 'id, created_at, taken_at', preferences: 'key' })
+      .upgrade((tx) => tx.table('sessions').toCollection().modify(withTakenAt));
   }
 }
 

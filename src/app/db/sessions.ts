@@ -1,4 +1,4 @@
-import { toHistorySession } from '../../core/scoring/index.ts';
+import { byTakenAt, toHistorySession } from '../../core/scoring/index.ts';
 import type {
   DatedSession,
   HistorySession,
@@ -89,13 +89,26 @@ export async function loadScoringSession(
   };
 }
 
+/** Every stored session, in the order the history is scored in (the core's `byTakenAt`), oldest first. */
+async function sessionsInOrder(): Promise<SessionRow[]> {
+  const sessions = await db.sessions.toArray();
+  return sessions.sort((a, b) =>
+    byTakenAt({ taken_at: a.taken_at, session_id: a.id }, { taken_at: b.taken_at, session_id: b.id }),
+  );
+}
+
+/** The ids of every stored session in the history's order, oldest first. */
+export async function sessionIdsInOrder(): Promise<string[]> {
+  return (await sessionsInOrder()).map((s) => s.id);
+}
+
 /**
- * Every stored session with a photo embedded by `modelId`, dated by when it was made (`created_at`: the app keeps
- * no other date per session), as the core's `scoreHistory` takes them. Sessions without such a photo are left out.
+ * Every stored session with a photo embedded by `modelId`, dated by when its photos were taken (`taken_at`), as
+ * the core's `scoreHistory` takes them, oldest first. Sessions without such a photo are left out.
  */
 export async function loadDatedSessions(modelId: string): Promise<DatedSession[]> {
   const [sessions, images, embeddings, changes] = await Promise.all([
-    db.sessions.orderBy('created_at').toArray(),
+    sessionsInOrder(),
     db.images.toArray(),
     db.embeddings.where('model_id').equals(modelId).toArray(),
     currentChanges(),
@@ -109,38 +122,58 @@ export async function loadDatedSessions(modelId: string): Promise<DatedSession[]
     );
     return own.length === 0
       ? []
-      : [{ session_id: s.id, model_id: modelId, images: own, taken_at: s.created_at }];
+      : [{ session_id: s.id, model_id: modelId, images: own, taken_at: s.taken_at }];
   });
 }
 
 /**
- * The history a new session is scored against: every stored session analysed by `modelId`, oldest first, made
- * from its stored analysis by the core's own rule (`toHistorySession`: its angle change, and the raw local change
- * of each angle against its references as real noise samples), exactly as `scoreHistory` builds it for the CLI.
+ * The history a new session is scored against: every stored session analysed by `modelId` that comes before
+ * `before` in the history's order (all of them when it is omitted), oldest first, made from its stored analysis by
+ * the core's own rule (`toHistorySession`: its angle change, and the raw local change of each angle against its
+ * references as real noise samples), exactly as `scoreHistory` builds it for the CLI.
  */
-export async function loadScoringHistory(modelId: string): Promise<HistorySession[]> {
+export async function loadScoringHistory(
+  modelId: string,
+  before?: { taken_at: string; session_id: string },
+): Promise<HistorySession[]> {
   const [sessions, analyses, angleRows] = await Promise.all([
     loadDatedSessions(modelId),
     db.analyses.where('model_id').equals(modelId).toArray(),
     db.angle_analyses.filter((a) => a.model_id === modelId).toArray(),
   ]);
   const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
-  return sessions.flatMap(({ taken_at: _, ...session }) => {
+  return sessions.flatMap(({ taken_at, ...session }) => {
     const analysis = analysisOf.get(session.session_id);
     if (!analysis) return [];
+    if (before && byTakenAt({ taken_at, session_id: session.session_id }, before) >= 0) return [];
     const angles = angleRows.filter((a) => a.session_id === session.session_id);
     return [toHistorySession(session, { ...analysis, angles })];
   });
 }
 
-/** Sessions newest first, each with its analysis by `modelId`. */
+/** Whether any stored session comes after `session` in the history's order (so its analysis would change). */
+export async function hasLaterSession(session: { taken_at: string; session_id: string }): Promise<boolean> {
+  const sessions = await db.sessions.toArray();
+  return sessions.some((s) => byTakenAt({ taken_at: s.taken_at, session_id: s.id }, session) > 0);
+}
+
+/**
+ * Sets a session's date (`taken_at`).
+ * @param takenAt ISO 8601 in `toISOString`'s UTC form.
+ * @returns false when the session does not exist.
+ */
+export async function setSessionTakenAt(sessionId: string, takenAt: string): Promise<boolean> {
+  return (await db.sessions.update(sessionId, { taken_at: takenAt })) === 1;
+}
+
+/** Sessions newest first (the reverse of the history's order), each with its analysis by `modelId`. */
 export async function listSessions(modelId: string): Promise<SessionSummary[]> {
   const [sessions, analyses] = await Promise.all([
-    db.sessions.orderBy('created_at').reverse().toArray(),
+    sessionsInOrder(),
     db.analyses.where('model_id').equals(modelId).toArray(),
   ]);
   const analysisOf = new Map(analyses.map((a) => [a.session_id, a]));
-  return sessions.map((session) => ({ session, analysis: analysisOf.get(session.id) }));
+  return sessions.reverse().map((session) => ({ session, analysis: analysisOf.get(session.id) }));
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
- * Brings rows stored (or exported) before the change engine (analysis versions before `bcd-2.0.0`) to today's
- * shape, in place: the Dexie upgrade to schema version 3 and the import of an older export file both use them,
- * so every stored row matches the core's types. The figures themselves stay as they were computed; re-analysis
+ * Brings rows stored (or exported) before the change engine (analysis versions before `bcd-2.0.0`) or before
+ * sessions had their own date to today's shape, in place: the Dexie upgrades to schema versions 3 and 4 and the
+ * import of an older export file both use them, so every stored row matches the core's types. The figures themselves stay as they were computed; re-analysis
  * (offered in Settings) measures them again.
  */
 
@@ -29,4 +29,9 @@ export function withChangeFields(row: unknown): void {
 /** Older analyses had a null `angle_aware_score` when nothing was shared with a baseline; it is 0 now (seed phase 3). */
 export function withNumericAngleAware(row: unknown): void {
   if (isRow(row) && row['angle_aware_score'] === null) row['angle_aware_score'] = 0;
+}
+
+/** Sessions stored or exported before schema version 4 had no `taken_at`: they are dated when they were made. */
+export function withTakenAt(row: unknown): void {
+  if (isRow(row) && typeof row['taken_at'] !== 'string') row['taken_at'] = row['created_at'];
 }

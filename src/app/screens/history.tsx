@@ -26,7 +26,7 @@ function SessionItem(props: { summary: SessionSummary; sync: SessionSyncRow | un
         data-session-id={session.id}
       >
         <div class="spread">
-          <strong>{formatDateTime(session.created_at)}</strong>
+          <strong>{formatDateTime(session.taken_at)}</strong>
           {analysis && <LevelBadge level={analysis.variation_level} />}
         </div>
         {analysis ? (
@@ -71,7 +71,7 @@ export function HistoryScreen() {
             analysis
               ? [
                   {
-                    at: session.created_at,
+                    at: session.taken_at,
                     structural: analysis.overall_score,
                     angle: analysis.angle_aware_score,
                   },

@@ -8,6 +8,7 @@ import { Notice } from '../components/notice.tsx';
 import { PhotoThumb } from '../components/photo-thumb.tsx';
 import { QualityFigures } from '../components/quality-figures.tsx';
 import { SamePhotoNotice } from '../components/same-photo-notice.tsx';
+import { SessionDate } from '../components/session-date.tsx';
 import { SimilarPhoto } from '../components/similar-photo.tsx';
 import { ConsentOffer } from '../components/consent-offer.tsx';
 import { SyncState } from '../components/sync-state.tsx';
@@ -89,7 +90,7 @@ function HowMeasured(props: { result: SessionResult }) {
         <dd data-testid="baseline" data-sessions={a.baseline_used.sessions}>
           {a.baseline_used.sessions === 0
             ? 'None yet: this is the first session, so it sets the baseline and its change is 0.'
-            : `${a.baseline_used.sessions} earlier session${a.baseline_used.sessions > 1 ? 's' : ''}: ${baseline.map((s) => formatDateTime(s.created_at)).join(' · ')}`}
+            : `${a.baseline_used.sessions} earlier session${a.baseline_used.sessions > 1 ? 's' : ''}: ${baseline.map((s) => formatDateTime(s.taken_at)).join(' · ')}`}
         </dd>
         <dt>Compared</dt>
         <dd data-testid="comparison-layers" data-layers={a.comparison_layers_used.join(',')}>
@@ -115,7 +116,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
   const images = result.images.filter((i) => i.angle === angle.angle);
   const flagged = (imageId: number | undefined) =>
     result.feedback.some((f) => f.kind === 'bad_photo' && f.image_id === imageId);
-  const sessionDates = new Map(result.baseline.map((s) => [s.id, s.created_at]));
+  const sessionDates = new Map(result.baseline.map((s) => [s.id, s.taken_at]));
   return (
     <section
       class="card"
@@ -172,7 +173,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
         modelId={result.analysis.model_id}
         vector={angle.embedding}
         angle={angle.angle}
-        before={result.session.created_at}
+        before={result.session.taken_at}
       />
     </section>
   );
@@ -243,7 +244,7 @@ export function ResultsScreen(props: { sessionId: string }) {
   return (
     <main data-testid="results" data-session-id={r.session.id}>
       <h1>Results</h1>
-      <p class="muted">{formatDateTime(r.session.created_at)}</p>
+      <SessionDate session={r.session} />
       <SyncState row={syncRow} localText="Kept on this phone only" />
       <Headline result={r} />
       <p class="muted">

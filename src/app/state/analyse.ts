@@ -1,11 +1,18 @@
-import { DEFAULT_ANGLES, ANALYSIS_VERSION } from '../../core/config.ts';
+import { ANALYSIS_VERSION } from '../../core/config.ts';
+import { sessionCaptureTime } from '../../core/image/capture-time.ts';
 import type { ScoredImage, SessionAnalysis } from '../../core/scoring/index.ts';
 import type { AnalysisStage } from '../analysis/client.ts';
 import type { ImageStageTimings } from '../db/schema.ts';
-import { loadScoringHistory, logFailedAnalysis, saveAnalysedSession } from '../db/sessions.ts';
+import {
+  hasLaterSession,
+  loadScoringHistory,
+  logFailedAnalysis,
+  saveAnalysedSession,
+} from '../db/sessions.ts';
 import type { NewImage } from '../db/sessions.ts';
 import { requestPersistentStorage } from '../db/storage.ts';
 import type { DraftPhoto } from './draft.ts';
+import { SCORING_OPTIONS, rescoreHistory } from './rescore.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { indexPhotos } from './similar.ts';
 import { syncEngine } from './sync.ts';
@@ -19,12 +26,6 @@ export interface AnalyseProgress {
   /** Of the whole session, 0–1. */
   fraction: number;
 }
-
-/**
- * Scoring options, the same as the CLI's defaults, so a session scores the same on the phone and in the CLI:
- * the six default angles and a baseline over all earlier sessions.
- */
-export const SCORING_OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null } as const;
 
 /** An analysis that stopped, naming the photo it stopped at when there is one. */
 export class SessionAnalysisError extends Error {
@@ -58,9 +59,11 @@ function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; positio
 }
 
 /**
- * Analyses the draft's photos in the workers, scores the session against the stored history of the same model
- * with the shared scoring core (in the preprocess worker, which runs the change engine), and stores everything in
- * one transaction; then wakes the sync engine.
+ * Analyses the draft's photos in the workers, scores the session against the stored sessions of the same model
+ * dated before it (the session's date is its photos' capture time, `sessionCaptureTime`) with the shared scoring
+ * core (in the preprocess worker, which runs the change engine), and stores everything in one transaction; when
+ * stored sessions are dated after it (old photos imported late), the whole history is scored again in date order
+ * (`rescoreHistory`), so each session is still compared with the ones before it. Then wakes the sync engine.
  * @returns the new session's id.
  * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
  *   StorageFullError when the device is out of space (nothing is stored).
@@ -138,6 +141,12 @@ export async function analyseSession(
   report(total, 'scoring', 0);
   const scoringStarted = performance.now();
   const sessionId = crypto.randomUUID();
+  const madeAt = new Date();
+  const takenAt = sessionCaptureTime(
+    photos.map((p) => (p.taken_at === null ? null : new Date(p.taken_at))),
+    madeAt,
+  ).toISOString();
+  const place = { taken_at: takenAt, session_id: sessionId };
   const images: ScoredImage[] = [...analysed]
     .sort((a, b) =>
       a.photo.angle === b.photo.angle ? a.position - b.position : a.photo.angle < b.photo.angle ? -1 : 1,
@@ -151,7 +160,7 @@ export async function analyseSession(
     }));
   let analysis: SessionAnalysis;
   try {
-    const history = await loadScoringHistory(info.id);
+    const history = await loadScoringHistory(info.id, place);
     analysis = await analysisClient().scoreSession(
       { session_id: sessionId, model_id: info.id, images },
       history,
@@ -186,11 +195,11 @@ export async function analyseSession(
     embedding: result.embedding,
     change: result.change,
   }));
-  const createdAt = new Date().toISOString();
   const ids = await saveAnalysedSession({
     session: {
       id: sessionId,
-      created_at: createdAt,
+      created_at: madeAt.toISOString(),
+      taken_at: takenAt,
       angles: [...new Set(photos.map((p) => p.angle))],
       image_count: photos.length,
     },
@@ -209,6 +218,10 @@ export async function analyseSession(
     info.id,
     ids.map((id, i) => ({ id, vector: newImages[i]?.embedding as Float32Array })),
   );
+  if (await hasLaterSession(place)) {
+    report(total, 'scoring', 0.15);
+    await rescoreHistory({ signal: options.signal });
+  }
   // Asked after the first save: the browser decides, and it may agree more readily once data exists.
   void requestPersistentStorage();
   // With consent, the sync engine's next pass queues the new session and sends it.

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Registration } from '../../core/change/index.ts';
+import { readCaptureTime } from '../../core/image/capture-time.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
 import { latestAngleRaster } from '../db/changes.ts';
 import { angleName } from '../text/angles.ts';
@@ -26,6 +27,8 @@ export interface DraftPhoto {
   angle: string;
   file: File;
   sha256: string;
+  /** When the photo was taken (EXIF DateTimeOriginal, ISO 8601 UTC); null when it does not say. */
+  taken_at: string | null;
   previewUrl: string;
   check: PhotoCheck;
 }
@@ -92,7 +95,10 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
   const reference = await latestAngleRaster(angle).catch(() => undefined);
   await Promise.all(
     files.map(async (file) => {
-      const sha256 = await sha256Hex(file);
+      const [sha256, takenAt] = await Promise.all([
+        sha256Hex(file),
+        file.arrayBuffer().then((bytes) => readCaptureTime(new Uint8Array(bytes))),
+      ]);
       const twin = draft.photos.find((p) => p.sha256 === sha256);
       if (twin) {
         addMessage(angle, file.name, `This photo is already in this session (${angleName(twin.angle)}).`);
@@ -104,6 +110,7 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
         angle,
         file,
         sha256,
+        taken_at: takenAt?.toISOString() ?? null,
         previewUrl: URL.createObjectURL(file),
         check: { status: 'checking' },
       };

@@ -2,26 +2,21 @@ import { imageChangeRow } from '../db/changes.ts';
 import {
   photosWithoutChange,
   photosWithoutEmbedding,
-  replaceAnalyses,
   saveEmbedding,
   saveImageChange,
 } from '../db/reanalyse.ts';
 import type { ImageRow } from '../db/schema.ts';
-import { loadDatedSessions } from '../db/sessions.ts';
-import { queueAnalysesAgain } from '../sync/outbox.ts';
-import { SCORING_OPTIONS } from './analyse.ts';
+import { rescoreHistory } from './rescore.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { resetPhotoIndex } from './similar.ts';
-import { syncEngine } from './sync.ts';
 
 export { reanalysisNeeds, type ReanalysisNeeds } from '../db/reanalyse.ts';
 
 /**
  * After a model change (SPEC "Embedding") or an analysis-version change (SPEC "Change engine"): prepares every
  * stored photo again that the model in use has not embedded (and embeds it) or that has no change raster of the
- * analysis version in use, then scores every session again with the core's `scoreHistory` in the preprocess
- * worker (sessions in the order they were made, each against the ones before it, as `bcd analyze` does with a
- * history folder), and queues the new analyses of shared sessions for sync.
+ * analysis version in use, then scores every session again (`rescoreHistory`: in the order of their dates, each
+ * against the ones before it) and queues the new analyses of shared sessions for sync.
  * Embeddings and rasters are kept as they come, so a cancelled or interrupted run goes on where it stopped.
  * @returns how many photos were prepared again and sessions scored.
  * @throws AnalysisError (`aborted` when cancelled), StorageFullError when out of space.
@@ -43,17 +38,13 @@ export async function reanalyseHistory(options: {
     });
   }
 
-  const analyses = await analysisClient().scoreHistory(await loadDatedSessions(info.id), SCORING_OPTIONS, {
+  const sessions = await rescoreHistory({
     signal: options.signal,
     onProgress: (done, total) => report(photos.length + done / total),
   });
-  await replaceAnalyses(info.id, analyses);
   resetPhotoIndex();
-  // Shared sessions send their new analysis and vectors.
-  await queueAnalysesAgain();
-  syncEngine().kick();
   options.onProgress?.(1);
-  return { photos: photos.length, sessions: analyses.length };
+  return { photos: photos.length, sessions };
 }
 
 /** Runs a stored photo through the workers again and stores its change raster, and its embedding if `embed`. */

@@ -76,7 +76,7 @@ async function neighbours(modelId: string, vector: Float32Array): Promise<Neighb
   });
 }
 
-/** The photo of `angle` from a session before `before` (ISO date) that is nearest to `vector`. */
+/** The photo of `angle` from a session dated before `before` (ISO date, `taken_at`) that is nearest to `vector`. */
 export async function mostSimilarEarlier(
   modelId: string,
   vector: Float32Array,
@@ -84,7 +84,7 @@ export async function mostSimilarEarlier(
   before: string,
 ): Promise<Neighbour | undefined> {
   return (await neighbours(modelId, vector)).find(
-    (n) => n.image.angle === angle && n.session.created_at < before,
+    (n) => n.image.angle === angle && n.session.taken_at < before,
   );
 }
 

@@ -131,6 +131,16 @@ export async function queueAnalysesAgain(): Promise<void> {
   });
 }
 
+/**
+ * After a shared session's date was changed: sends its session record again (the server keeps the latest
+ * `captured_at`). Nothing is queued for a session that was never shared.
+ */
+export async function queueSessionAgain(sessionId: string): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.session_sync], () =>
+    queueForSessions([{ kind: 'session', session_id: sessionId, ref: null }]),
+  );
+}
+
 /** Empties the outbox and forgets every session's sync record (withdrawal, or a change of consent). */
 export async function resetUploads(): Promise<void> {
   await db.transaction('rw', [db.outbox, db.session_sync], async () => {

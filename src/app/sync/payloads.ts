@@ -63,8 +63,8 @@ function qualityBody(quality: ImageQuality) {
 }
 
 /**
- * The first upload of a session: capture time, angles, and each photo with its quality figures. The server expects
- * the photos' bytes only when `images` is consented to.
+ * The first upload of a session: capture time (the session's date, `taken_at`), angles, and each photo with its
+ * quality figures. The server expects the photos' bytes only when `images` is consented to.
  */
 export function sessionBody(
   session: SessionRow,
@@ -72,7 +72,7 @@ export function sessionBody(
   scopes: readonly ConsentScope[],
 ): SessionUpload {
   return {
-    captured_at: session.created_at,
+    captured_at: session.taken_at,
     angles_expected: [...session.angles],
     images_expected: scopes.includes('images') ? images.length : 0,
     images: images.map((image) => ({

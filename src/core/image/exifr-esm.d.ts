@@ -4,5 +4,5 @@
  * The file has the same API as the package entry, typed by the package's declarations.
  */
 declare module 'exifr/dist/full.esm.mjs' {
-  export { orientation } from 'exifr';
+  export { orientation, parse } from 'exifr';
 }

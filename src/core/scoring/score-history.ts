@@ -73,9 +73,23 @@ export function scoreSession(
 }
 
 /**
- * Scores a whole history in the order it was photographed (`taken_at`, then `session_id`; the input order does
- * not matter), each session against the ones before it: the one loop behind `bcd analyze` and the app's
- * re-analysis, so both give the same numbers.
+ * The order a history is scored in: by `taken_at` (compared as text, so ISO 8601 dates must share one form, e.g.
+ * `Date.prototype.toISOString`'s UTC), then by `session_id` so that two sessions of the same instant always come in
+ * the same order. The app sorts its sessions with it too, so its stored order is the one `scoreHistory` scores in.
+ * @returns negative, 0 or positive, as `Array.prototype.sort` takes it.
+ */
+export function byTakenAt(
+  a: { readonly taken_at: string; readonly session_id: string },
+  b: { readonly taken_at: string; readonly session_id: string },
+): number {
+  if (a.taken_at !== b.taken_at) return a.taken_at < b.taken_at ? -1 : 1;
+  return a.session_id < b.session_id ? -1 : a.session_id > b.session_id ? 1 : 0;
+}
+
+/**
+ * Scores a whole history in the order it was photographed ({@link byTakenAt}; the input order does not matter),
+ * each session against the ones before it: the one loop behind `bcd analyze` and the app's re-analysis, so both
+ * give the same numbers.
  * @param onSession called after each session, e.g. for progress.
  * @returns one analysis per session, in the sorted order, with that order.
  */
@@ -85,17 +99,7 @@ export function scoreHistory(
   options: AnalysisOptions,
   onSession?: (done: number, total: number) => void,
 ): { sessions: readonly DatedSession[]; analyses: readonly SessionAnalysis[] } {
-  const sorted = [...sessions].sort((a, b) =>
-    a.taken_at === b.taken_at
-      ? a.session_id < b.session_id
-        ? -1
-        : a.session_id > b.session_id
-          ? 1
-          : 0
-      : a.taken_at < b.taken_at
-        ? -1
-        : 1,
-  );
+  const sorted = [...sessions].sort(byTakenAt);
   const history: HistorySession[] = [];
   const analyses: SessionAnalysis[] = [];
   for (const session of sorted) {
