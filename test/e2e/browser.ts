@@ -6,8 +6,11 @@ const CHROMIUM = process.env.BCD_CHROMIUM ?? '/usr/bin/chromium';
 /** The phone the screens are designed for. */
 export const PHONE = { width: 390, height: 844 };
 
-/** Launches headless Chromium quietly (no background network), with a fake camera for the capture screen. */
-export function launchBrowser(): Promise<Browser> {
+/**
+ * Launches headless Chromium quietly (no background network), with a fake camera for the capture screen.
+ * @param fakeVideo an `.mjpeg` file (a JPEG renamed will do) the fake camera shows instead of its test pattern.
+ */
+export function launchBrowser(fakeVideo?: string): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -18,6 +21,7 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
+      ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
     ],
   });
 }

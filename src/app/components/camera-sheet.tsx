@@ -1,11 +1,22 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { CaptureSource } from '../camera/capture.ts';
+import { capturePhoto } from '../camera/capture.ts';
+import { speakCountdown, stopSpeaking } from '../camera/countdown-voice.ts';
+import { useAsync } from '../state/async.ts';
+import { angleStatus, overlayReference } from '../state/capture.ts';
+import { addPhotos, removePhoto, useDraft } from '../state/draft.ts';
 import { angleGuide, angleName } from '../text/angles.ts';
+import { AngleChecklist } from './angle-checklist.tsx';
+import { CaptureReview } from './capture-review.tsx';
 import { FramingGuide } from './framing-guide.tsx';
+import { GhostControls } from './ghost-controls.tsx';
+import type { OverlayMode } from './ghost-overlay.tsx';
+import { GhostOverlay } from './ghost-overlay.tsx';
 
-/** JPEG quality of camera photos: near the phone camera's own, so quality figures are not lowered by compression. */
-const JPEG_QUALITY = 0.92;
 /** Self-timer, long enough to put the phone down and step back into the outline. */
 const TIMER_SECONDS = 10;
+/** The overlay's opacity when the sheet opens: the live picture stays the clearer of the two. */
+const DEFAULT_OVERLAY_OPACITY = 0.4;
 
 function cameraErrorMessage(err: unknown): string {
   const name = (err as { name?: string } | null)?.name;
@@ -18,30 +29,58 @@ function cameraErrorMessage(err: unknown): string {
   return 'The camera could not be started. You can choose a photo from your files instead.';
 }
 
-async function grabFrame(video: HTMLVideoElement, angle: string): Promise<File> {
-  const canvas = document.createElement('canvas');
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  canvas.getContext('2d')?.drawImage(video, 0, 0);
-  const blob = await new Promise<Blob | null>((resolve) =>
-    canvas.toBlob(resolve, 'image/jpeg', JPEG_QUALITY),
+/** Keeps Tab and Shift+Tab inside `root` (a modal dialog), wrapping at either end. */
+function trapTab(event: KeyboardEvent, root: HTMLElement): void {
+  if (event.key !== 'Tab') return;
+  const focusable = [...root.querySelectorAll<HTMLElement>('button, input, [tabindex="0"]')].filter(
+    (el) => !(el as HTMLButtonElement).disabled && el.offsetParent !== null,
   );
-  if (!blob) throw new Error('The photo could not be taken.');
-  return new File([blob], `${angle}-${new Date().toISOString().replace(/[:.]/g, '-')}.jpg`, {
-    type: 'image/jpeg',
-  });
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  if (!first || !last) return;
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }
 
 /**
- * Full-screen camera for one angle: the live picture with a framing guide and the angle's name; the shutter
- * (optionally on a self-timer) hands the photo to `onPhoto` and closes.
+ * Full-screen camera for the session's angles. The live picture shows the angle's last photo over it (as a photo
+ * or its outline, at the opacity the person picks), or the framing guide before the angle's first session. Each
+ * photo (a full-resolution still where the browser allows it; a self-timer speaks its countdown) goes into the
+ * draft and is checked while the camera stays open, so a blurry or dark photo is retaken at once; the checklist
+ * says which angles are done, missing or better taken again. Escape or Close hands focus back to the page.
  */
-export function CameraSheet(props: { angle: string; onPhoto: (file: File) => void; onClose: () => void }) {
+export function CameraSheet(props: { angle: string; angles: readonly string[]; onClose: () => void }) {
+  const root = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
+  const shutter = useRef<HTMLButtonElement>(null);
+  const track = useRef<MediaStreamTrack | undefined>(undefined);
+  const draft = useDraft();
+  const [angle, setAngle] = useState(props.angle);
   const [facing, setFacing] = useState<'user' | 'environment'>('user');
   const [error, setError] = useState<string>();
   const [timer, setTimer] = useState(false);
   const [countdown, setCountdown] = useState<number>();
+  const [taken, setTaken] = useState<{ file: File; source: CaptureSource }>();
+  const [opacity, setOpacity] = useState(DEFAULT_OVERLAY_OPACITY);
+  const [mode, setMode] = useState<OverlayMode>('photo');
+  const reference = useAsync(() => overlayReference(angle), [angle]);
+  const overlay = reference.status === 'ready' ? reference.value : undefined;
+  const review = taken && draft.photos.find((p) => p.file === taken.file);
+  const refused = taken && draft.messages.find((m) => m.fileName === taken.file.name);
+
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    shutter.current?.focus();
+    return () => {
+      stopSpeaking();
+      opener?.focus();
+    };
+  }, []);
 
   useEffect(() => {
     let stream: MediaStream | undefined;
@@ -55,11 +94,13 @@ export function CameraSheet(props: { angle: string; onPhoto: (file: File) => voi
       .then((s) => {
         stream = s;
         if (stopped) return s.getTracks().forEach((t) => t.stop());
+        track.current = s.getVideoTracks()[0];
         if (video.current) video.current.srcObject = s;
       })
       .catch((err: unknown) => setError(cameraErrorMessage(err)));
     return () => {
       stopped = true;
+      track.current = undefined;
       stream?.getTracks().forEach((t) => t.stop());
     };
   }, [facing]);
@@ -71,6 +112,7 @@ export function CameraSheet(props: { angle: string; onPhoto: (file: File) => voi
       void shoot();
       return;
     }
+    speakCountdown(countdown);
     const id = setTimeout(() => setCountdown(countdown - 1), 1000);
     return () => clearTimeout(id);
   }, [countdown]);
@@ -78,60 +120,101 @@ export function CameraSheet(props: { angle: string; onPhoto: (file: File) => voi
   async function shoot() {
     if (!video.current || video.current.videoWidth === 0) return;
     try {
-      props.onPhoto(await grabFrame(video.current, props.angle));
-      props.onClose();
+      const photo = await capturePhoto(video.current, track.current, angle);
+      setTaken(photo);
+      void addPhotos(angle, [photo.file]);
     } catch (err) {
       setError(err instanceof Error ? err.message : 'The photo could not be taken.');
     }
   }
 
+  function pick(next: string) {
+    setTaken(undefined);
+    setCountdown(undefined);
+    stopSpeaking();
+    setAngle(next);
+    shutter.current?.focus();
+  }
+
+  function retake() {
+    if (review) removePhoto(review.key);
+    setTaken(undefined);
+    shutter.current?.focus();
+  }
+
+  const order = [...props.angles.slice(props.angles.indexOf(angle) + 1), ...props.angles];
+  const nextAngle = order.find((a) => a !== angle && angleStatus(draft.photos, a) === 'missing');
+
   return (
-    <div class="camera" role="dialog" aria-modal="true" aria-label={`Camera: ${angleName(props.angle)}`}>
+    <div
+      ref={root}
+      class="camera"
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby="camera-title"
+      data-testid="camera-sheet"
+      data-angle={angle}
+      data-capture-source={taken?.source}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') props.onClose();
+        else if (root.current) trapTab(e, root.current);
+      }}
+    >
       <div class="camera-top">
-        <h2 style={{ margin: 0 }}>{angleName(props.angle)}</h2>
-        <p style={{ margin: 0 }}>
-          {angleGuide(props.angle)} Keep your shoulders and hips inside the outline.
+        <h2 id="camera-title">Camera: {angleName(angle)}</h2>
+        <p>
+          {angleGuide(angle)}{' '}
+          {overlay
+            ? 'Line yourself up with your last photo of this angle.'
+            : 'Keep your shoulders and hips inside the outline.'}
         </p>
+        <AngleChecklist angles={props.angles} photos={draft.photos} current={angle} onPick={pick} />
       </div>
       <div class="camera-view">
-        <video ref={video} autoplay playsinline muted />
-        <FramingGuide />
+        <video ref={video} autoplay playsinline muted aria-label="Live camera picture" />
+        {overlay ? <GhostOverlay reference={overlay} mode={mode} opacity={opacity} /> : <FramingGuide />}
         {countdown !== undefined && (
-          <div
-            style={{
-              position: 'absolute',
-              inset: 0,
-              display: 'grid',
-              placeItems: 'center',
-              fontSize: '5rem',
-            }}
-            aria-live="assertive"
-          >
+          <div class="countdown" aria-live="assertive" data-testid="countdown">
             {countdown}
           </div>
         )}
         {error && (
-          <div
-            style={{ position: 'absolute', inset: 'auto 1rem 1rem 1rem' }}
-            class="notice stop"
-            role="alert"
-          >
+          <div class="notice stop camera-error" role="alert">
             {error}
           </div>
         )}
+        {review && (
+          <CaptureReview
+            photo={review}
+            nextLabel={nextAngle ? `Next: ${angleName(nextAngle)}` : 'Done'}
+            onRetake={retake}
+            onNext={() => (nextAngle ? pick(nextAngle) : props.onClose())}
+          />
+        )}
+        {refused && (
+          <div class="notice stop camera-error" role="alert" data-testid="capture-refused">
+            This photo could not be used: {refused.message}
+          </div>
+        )}
       </div>
+      {overlay && <GhostControls opacity={opacity} mode={mode} onOpacity={setOpacity} onMode={setMode} />}
       <div class="camera-bar">
         <button type="button" onClick={props.onClose}>
           Close
         </button>
         <button
+          ref={shutter}
           type="button"
           class="shutter"
           aria-label={timer ? `Take the photo in ${TIMER_SECONDS} seconds` : 'Take the photo'}
           disabled={error !== undefined || countdown !== undefined}
-          onClick={() => (timer ? setCountdown(TIMER_SECONDS) : void shoot())}
+          onClick={() => {
+            setTaken(undefined);
+            if (timer) setCountdown(TIMER_SECONDS);
+            else void shoot();
+          }}
         />
-        <div class="row" style={{ flexDirection: 'column', gap: '0.35rem' }}>
+        <div class="camera-options">
           <button type="button" onClick={() => setFacing(facing === 'user' ? 'environment' : 'user')}>
             Switch camera
           </button>

@@ -1,14 +1,13 @@
-import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
-import { compareSessions } from '../../core/scoring/index.ts';
-import type { OverallTrend, SessionComparison } from '../../core/scoring/index.ts';
+import { useState } from 'preact/hooks';
+import type { OverallTrend } from '../../core/scoring/index.ts';
+import { AngleViewer } from '../components/angle-viewer.tsx';
 import { Figure } from '../components/figure.tsx';
 import { LevelBadge } from '../components/level-badge.tsx';
 import { Notice } from '../components/notice.tsx';
 import { PhotoThumb } from '../components/photo-thumb.tsx';
-import { db } from '../db/schema.ts';
 import type { ImageRow, SessionRow } from '../db/schema.ts';
-import { listSessions, loadScoringSession } from '../db/sessions.ts';
 import { useAsync } from '../state/async.ts';
+import { analysedSessions, compareStoredSessions } from '../state/compare.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { navigate, routeHref } from '../state/router.ts';
 import { angleName } from '../text/angles.ts';
@@ -19,32 +18,6 @@ const TREND_WORDS: Record<OverallTrend, string> = {
   mild_variation: 'Mild Variation',
   significant_shift: 'Clear Shift',
 };
-
-interface Compared {
-  comparison: SessionComparison;
-  imagesA: ImageRow[];
-  imagesB: ImageRow[];
-}
-
-async function compare(a: string, b: string): Promise<Compared | string> {
-  const [sa, sb] = await Promise.all([
-    loadScoringSession(a, DEFAULT_MODEL_ID),
-    loadScoringSession(b, DEFAULT_MODEL_ID),
-  ]);
-  if (!sa || !sb || sa.images.length === 0 || sb.images.length === 0)
-    return 'One of these sessions has no analysed photo.';
-  let comparison: SessionComparison;
-  try {
-    comparison = compareSessions(sa, sb);
-  } catch {
-    return 'These two sessions have no angle in common, so there is nothing like-for-like to compare.';
-  }
-  const [imagesA, imagesB] = await Promise.all([
-    db.images.where('session_id').equals(a).sortBy('position'),
-    db.images.where('session_id').equals(b).sortBy('position'),
-  ]);
-  return { comparison, imagesA, imagesB };
-}
 
 function SessionPicker(props: {
   label: string;
@@ -71,14 +44,17 @@ function SessionPicker(props: {
   );
 }
 
-function ComparisonView(props: { a: string; b: string }) {
-  const result = useAsync(() => compare(props.a, props.b), [props.a, props.b]);
+function ComparisonView(props: { a: string; b: string; dates: ReadonlyMap<string, string> }) {
+  const result = useAsync(() => compareStoredSessions(props.a, props.b), [props.a, props.b]);
+  const [angle, setAngle] = useState<string>();
   if (result.status === 'loading') return <p class="muted">Comparing…</p>;
   if (result.status === 'error')
     return <Notice kind="stop">The sessions could not be compared: {String(result.error)}</Notice>;
   if (typeof result.value === 'string') return <Notice kind="hint">{result.value}</Notice>;
   const { comparison: c, imagesA, imagesB } = result.value;
   const first = (images: ImageRow[], angle: string) => images.find((i) => i.angle === angle)?.thumbnail;
+  const angles = c.angle_deltas.map((d) => d.angle);
+  const shown = angle && angles.includes(angle) ? angle : (angles[0] as string);
   return (
     <div data-testid="comparison">
       <div class="figures">
@@ -99,6 +75,14 @@ function ComparisonView(props: { a: string; b: string }) {
           1 − overall change
         </Figure>
       </div>
+      <AngleViewer
+        a={props.a}
+        b={props.b}
+        angle={shown}
+        angles={angles}
+        earlierDate={props.dates.get(props.a) ?? ''}
+        onAngle={setAngle}
+      />
       {c.angle_deltas.map((d) => (
         <section class="card" key={d.angle} data-testid={`compare-angle-${d.angle}`}>
           <div class="spread">
@@ -132,7 +116,7 @@ function ComparisonView(props: { a: string; b: string }) {
 
 /** The Compare screen: any two sessions side by side, per angle. */
 export function CompareScreen(props: { a?: string; b?: string }) {
-  const sessions = useLiveQuery(() => listSessions(DEFAULT_MODEL_ID), []);
+  const sessions = useLiveQuery(analysedSessions, []);
   if (sessions.status !== 'ready')
     return (
       <main>
@@ -141,10 +125,7 @@ export function CompareScreen(props: { a?: string; b?: string }) {
       </main>
     );
   // Oldest first reads naturally in the pickers: "earlier" on the left, "later" on the right.
-  const analysed = sessions.value
-    .filter((s) => s.analysis)
-    .map((s) => s.session)
-    .reverse();
+  const analysed = sessions.value;
   if (analysed.length < 2) {
     return (
       <main>
@@ -181,7 +162,11 @@ export function CompareScreen(props: { a?: string; b?: string }) {
           onChange={(id) => navigate({ name: 'compare', a, b: id })}
         />
       </div>
-      {a === b ? <Notice kind="hint">Pick two different sessions.</Notice> : <ComparisonView a={a} b={b} />}
+      {a === b ? (
+        <Notice kind="hint">Pick two different sessions.</Notice>
+      ) : (
+        <ComparisonView a={a} b={b} dates={new Map(analysed.map((s) => [s.id, s.created_at]))} />
+      )}
     </main>
   );
 }

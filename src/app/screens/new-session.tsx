@@ -6,7 +6,7 @@ import { Notice } from '../components/notice.tsx';
 import { ProgressBar } from '../components/progress-bar.tsx';
 import type { AnalyseProgress } from '../state/analyse.ts';
 import { analyseSession } from '../state/analyse.ts';
-import { addPhotos, clearDraft, currentDraft, useDraft } from '../state/draft.ts';
+import { clearDraft, currentDraft, useDraft } from '../state/draft.ts';
 import { navigate } from '../state/router.ts';
 import { angleName } from '../text/angles.ts';
 
@@ -115,13 +115,7 @@ export function NewSessionScreen() {
           </>
         )}
       </div>
-      {camera && (
-        <CameraSheet
-          angle={camera}
-          onPhoto={(file) => void addPhotos(camera, [file])}
-          onClose={() => setCamera(undefined)}
-        />
-      )}
+      {camera && <CameraSheet angle={camera} angles={DEFAULT_ANGLES} onClose={() => setCamera(undefined)} />}
     </main>
   );
 }

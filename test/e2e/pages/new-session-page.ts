@@ -108,11 +108,32 @@ export class NewSessionPage extends AppPage {
     );
   }
 
-  /** Presses the shutter and waits until the photo is checked in its slot (or refused with a message). */
+  /** Presses the shutter, waits until the photo is checked in its slot (or refused), and closes the camera. */
   async shoot(angle: string): Promise<void> {
     const before = await this.state(angle);
     await this.page.getByRole('button', { name: 'Take the photo' }).click();
     await this.waitSettled(angle, before.photos + before.messages.length + 1);
+    await this.closeCamera();
+  }
+
+  /** Closes the camera sheet. */
+  async closeCamera(): Promise<void> {
+    await this.page.getByTestId('camera-sheet').getByRole('button', { name: 'Close' }).click();
+    await this.page.getByTestId('camera-sheet').waitFor({ state: 'detached' });
+  }
+
+  /** The camera sheet's angle checklist: each angle's status (`missing`, `checking`, `done`, `retake`). */
+  async checklist(): Promise<Record<string, string>> {
+    return this.page
+      .getByTestId('angle-checklist')
+      .evaluate((list) =>
+        Object.fromEntries(
+          [...list.querySelectorAll('[data-status]')].map((b) => [
+            (b.getAttribute('data-testid') ?? '').replace('checklist-', ''),
+            b.getAttribute('data-status') ?? '',
+          ]),
+        ),
+      );
   }
 
   /** Presses Analyse and waits for the Results screen; returns the new session's id. */
