@@ -22,7 +22,7 @@ export function TimelapseView(props: { frames: readonly TimelapseFrame[]; angleN
     return () => clearInterval(timer);
   }, [playing, frames.length]);
   const frame = frames[Math.min(index, frames.length - 1)] as TimelapseFrame;
-  const date = formatShortDateTime(frame.session.created_at);
+  const date = formatShortDateTime(frame.session.taken_at);
   const step = (by: number) => {
     setPlaying(false);
     setIndex((i) => (i + by + frames.length) % frames.length);

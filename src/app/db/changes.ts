@@ -75,36 +75,3 @@ export async function sessionAngleRaster(
   ]);
   return bestChangeOf(images, changes, angle)?.raster;
 }
-
-/** An angle's reference photo: the stored photo whose change raster later photos of the angle register to first. */
-export interface AngleReference {
-  session_id: string;
-  image: ImageRow;
-  change: ImageChange;
-}
-
-/**
- * The latest reference of `angle`: in the most recent stored session that has a change raster for it, its best photo
- * (the one the change engine compares, `bestChangeOf`). Undefined when no session has one.
- */
-export async function latestAngleReference(angle: string): Promise<AngleReference | undefined> {
-  for (const session of await db.sessions.orderBy('created_at').reverse().toArray()) {
-    if (!session.angles.includes(angle)) continue;
-    const [images, changes] = await Promise.all([
-      db.images.where('[session_id+angle]').equals([session.id, angle]).toArray(),
-      currentChanges([session.id]),
-    ]);
-    const change = bestChangeOf(images, changes, angle);
-    const image = images.find((i) => i.id !== undefined && changes.get(i.id) === change);
-    if (change !== undefined && image !== undefined) return { session_id: session.id, image, change };
-  }
-  return undefined;
-}
-
-/**
- * The latest reference's change raster of `angle` (what the next session's photo will be registered to first).
- * Undefined when no session has one.
- */
-export async function latestAngleRaster(angle: string): Promise<ChangeRaster | undefined> {
-  return (await latestAngleReference(angle))?.change.raster;
-}

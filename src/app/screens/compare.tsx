@@ -36,7 +36,7 @@ function SessionPicker(props: {
       >
         {props.sessions.map((s) => (
           <option key={s.id} value={s.id}>
-            {formatShortDateTime(s.created_at)}
+            {formatShortDateTime(s.taken_at)}
           </option>
         ))}
       </select>
@@ -165,7 +165,7 @@ export function CompareScreen(props: { a?: string; b?: string }) {
       {a === b ? (
         <Notice kind="hint">Pick two different sessions.</Notice>
       ) : (
-        <ComparisonView a={a} b={b} dates={new Map(analysed.map((s) => [s.id, s.created_at]))} />
+        <ComparisonView a={a} b={b} dates={new Map(analysed.map((s) => [s.id, s.taken_at]))} />
       )}
     </main>
   );

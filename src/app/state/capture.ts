@@ -1,4 +1,4 @@
-import { latestAngleReference } from '../db/changes.ts';
+import { latestAngleReference } from '../db/references.ts';
 import { captureAlignmentHint } from '../text/change.ts';
 import type { DraftPhoto, PhotoCheck } from './draft.ts';
 

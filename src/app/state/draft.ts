@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Registration } from '../../core/change/index.ts';
 import { readCaptureTime } from '../../core/image/capture-time.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
-import { latestAngleRaster } from '../db/changes.ts';
+import { latestAngleRaster } from '../db/references.ts';
 import { angleName } from '../text/angles.ts';
 import { analysisClient } from './services.ts';
 
