@@ -1,7 +1,10 @@
 import { render } from 'preact';
 import { App } from './app.tsx';
+import { notifyIfDue } from './state/reminders.ts';
 import { syncEngine } from './state/sync.ts';
 import './styles.css';
 
 render(<App />, document.getElementById('app') as HTMLElement);
 syncEngine().start();
+// A reminder is best effort: History says when a session is due whatever happens here.
+void notifyIfDue().catch(() => undefined);

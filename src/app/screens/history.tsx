@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
 import { LevelBadge } from '../components/level-badge.tsx';
 import { Notice } from '../components/notice.tsx';
+import { ReminderCard } from '../components/reminder-card.tsx';
 import { SyncState } from '../components/sync-state.tsx';
 import { ScoreChart, type ScorePoint } from '../components/score-chart.tsx';
 import type { SessionSyncRow } from '../db/schema.ts';
@@ -112,6 +113,7 @@ export function HistoryScreen() {
         </div>
       ) : (
         <>
+          <ReminderCard />
           {points.length > 1 && (
             <section class="card">
               <h2 style={{ marginTop: 0 }}>Change over time</h2>

@@ -2,10 +2,12 @@ import { useState } from 'preact/hooks';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { Notice } from '../components/notice.tsx';
 import { ReanalysePanel } from '../components/reanalyse-panel.tsx';
+import { ReminderSettings } from '../components/reminder-settings.tsx';
 import { SharingPanel } from '../components/sharing-panel.tsx';
 import { BackupFileError, deleteAllData, exportAllData, importAllData } from '../db/backup.ts';
 import { db } from '../db/schema.ts';
 import { isStoragePersistent, requestPersistentStorage, storageEstimate } from '../db/storage.ts';
+import { downloadFile } from '../share/deliver.ts';
 import { useAsync } from '../state/async.ts';
 import { useLiveQuery } from '../state/live-query.ts';
 import { modelInfo } from '../state/services.ts';
@@ -87,15 +89,6 @@ function Storage() {
   );
 }
 
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -147,7 +140,7 @@ function DataControls() {
           data-testid="export"
           onClick={() =>
             void run(async () => {
-              download(await exportAllData(), `bcd-export-${new Date().toISOString().slice(0, 10)}.json`);
+              downloadFile(await exportAllData(), `bcd-export-${new Date().toISOString().slice(0, 10)}.json`);
               return 'Export ready: the file is in your downloads.';
             })
           }
@@ -242,7 +235,10 @@ function DataControls() {
   );
 }
 
-/** The Settings screen: model and backend in use, sharing with research, storage, export, import and delete. */
+/**
+ * The Settings screen: model and backend in use, reminders, sharing with research, storage, export, import and
+ * delete.
+ */
 export function SettingsScreen() {
   return (
     <main>
@@ -252,6 +248,7 @@ export function SettingsScreen() {
         <ModelFacts />
         <LastAnalysis />
       </section>
+      <ReminderSettings />
       <ReanalysePanel />
       <SharingPanel />
       <section class="card">
