@@ -7,7 +7,9 @@ import { DEFAULT_MODEL_ID } from '../../src/model/load-manifest.node.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 import { kerasToOnnx } from './keras-to-onnx.ts';
 import { parseKerasTopology } from './keras-topology.ts';
+import type { KerasGraph } from './keras-topology.ts';
 import { readTfjsLayersModel } from './read-tfjs-model.ts';
+import type { Weight } from './read-tfjs-model.ts';
 import type { BuildStamp, StoredManifest } from './write-manifest.ts';
 import { summariseTrainability, writeManifest } from './write-manifest.ts';
 
@@ -85,6 +87,25 @@ async function upToDate(outDir: string, stamp: BuildStamp): Promise<StoredManife
   }
 }
 
+async function readKeras(sourcePaths: readonly string[]) {
+  const [modelFile, ...shardFiles] = sourcePaths as [string, ...string[]];
+  const tfjs = await readTfjsLayersModel(modelFile, shardFiles);
+  return { graph: parseKerasTopology(tfjs.modelTopology), weights: tfjs.weights };
+}
+
+/**
+ * The default model's Keras graph and dequantised weights, read from the installed nsfwjs package: what
+ * `buildDefaultModel` converts, for a benchmark that converts it another way (e.g. with a feature-map output).
+ * @throws Error when nsfwjs is not installed or its files cannot be read.
+ */
+export async function readDefaultKerasModel(): Promise<{
+  graph: KerasGraph;
+  weights: ReadonlyMap<string, Weight>;
+}> {
+  const root = await packageRoot(DEFAULT_MODEL.sourcePackage);
+  return readKeras(DEFAULT_MODEL.sourceFiles.map((f) => join(root, f)));
+}
+
 /**
  * Builds the default embedding model (ONNX + manifest) from the installed nsfwjs package, or does nothing when
  * `outDir` already holds a model built from the same source bytes by the same converter (cheap: two hashes).
@@ -110,11 +131,9 @@ export async function buildDefaultModel(options: BuildOptions): Promise<BuildRes
   }
 
   const started = performance.now();
-  const [modelFile, ...shardFiles] = sourcePaths as [string, ...string[]];
-  const tfjs = await readTfjsLayersModel(modelFile, shardFiles);
-  const graph = parseKerasTopology(tfjs.modelTopology);
+  const { graph, weights } = await readKeras(sourcePaths);
   const source = `${DEFAULT_MODEL.sourcePackage}@${pkg.version}`;
-  const converted = kerasToOnnx(graph, tfjs.weights, {
+  const converted = kerasToOnnx(graph, weights, {
     outputLayer: DEFAULT_MODEL.outputLayer,
     inputName: DEFAULT_MODEL.inputName,
     outputName: DEFAULT_MODEL.outputName,

@@ -2,7 +2,7 @@ import type { BatchNormParams } from './conv-math.ts';
 import { convKernelToOnnx, depthwiseKernelToOnnx, foldBatchNorm, tfConvWindow } from './conv-math.ts';
 import type { KerasGraph, KerasLayer } from './keras-topology.ts';
 import { layersUpTo } from './keras-topology.ts';
-import type { ModelInfo } from './onnx-graph.ts';
+import type { ModelInfo, TensorSignature } from './onnx-graph.ts';
 import { OnnxGraphBuilder } from './onnx-graph.ts';
 import type { Weight } from './read-tfjs-model.ts';
 
@@ -14,6 +14,11 @@ export interface ConvertOptions {
   readonly inputName: string;
   /** ONNX output name; the output is float32 `[batch, channels of outputLayer]`, global-average-pooled. */
   readonly outputName: string;
+  /**
+   * A second output, unpooled: the float32 `[batch, channels, rows, cols]` map of a mid-level layer, computed by
+   * the same inference (issue 7: the change engine's feature score per cell).
+   */
+  readonly featureMap?: { readonly layer: string; readonly name: string };
   readonly info: ModelInfo;
 }
 
@@ -23,6 +28,8 @@ export interface ConvertedModel {
   /** Keras input `[height, width, channels]`. */
   readonly inputShape: readonly [number, number, number];
   readonly outputDims: number;
+  /** `[channels, rows, cols]` of the feature-map output, when one was asked for. */
+  readonly featureMapShape?: readonly [number, number, number];
   /** The Keras layers the ONNX graph computes, in order. */
   readonly layers: readonly KerasLayer[];
 }
@@ -240,11 +247,30 @@ export function kerasToOnnx(
   const [pooled] = builder.addNode('GlobalAveragePool', 'global_average_pool', [outputTensor], ['pooled']);
   builder.addNode('Flatten', 'flatten', [pooled as string], [options.outputName], { axis: 1 });
 
+  const outputs: TensorSignature[] = [{ name: options.outputName, dims: ['batch', outputShape[0]] }];
+  let featureMapShape: [number, number, number] | undefined;
+  if (options.featureMap) {
+    const { layer, name } = options.featureMap;
+    const shape = shapes.get(layer);
+    const tensor = tensors.get(layer);
+    if (shape === undefined || tensor === undefined) {
+      throw new Error(`${layer} is not computed on the way to ${options.outputLayer}, or is folded`);
+    }
+    builder.addNode('Identity', 'feature_map', [tensor], [name]);
+    featureMapShape = [shape[0], shape[1], shape[2]];
+    outputs.push({ name, dims: ['batch', ...featureMapShape] });
+  }
   const [h, w, c] = inputShape;
   const bytes = builder.serialize(
     { name: options.inputName, dims: ['batch', c, h, w] },
-    { name: options.outputName, dims: ['batch', outputShape[0]] },
+    outputs,
     options.info,
   );
-  return { bytes, inputShape, outputDims: outputShape[0], layers };
+  return {
+    bytes,
+    inputShape,
+    outputDims: outputShape[0],
+    ...(featureMapShape ? { featureMapShape } : {}),
+    layers,
+  };
 }

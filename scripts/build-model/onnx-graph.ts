@@ -79,10 +79,10 @@ export class OnnxGraphBuilder {
   }
 
   /**
-   * Serialises the graph as a ModelProto with one float32 input and one float32 output.
+   * Serialises the graph as a ModelProto with one float32 input and one or more float32 outputs.
    * @returns the protobuf bytes of the `.onnx` file.
    */
-  serialize(input: TensorSignature, output: TensorSignature, info: ModelInfo): Uint8Array {
+  serialize(input: TensorSignature, outputs: readonly TensorSignature[], info: ModelInfo): Uint8Array {
     const model: Onnx.IModelProto = {
       irVersion: info.irVersion,
       opsetImport: [{ domain: '', version: info.opset }],
@@ -95,7 +95,7 @@ export class OnnxGraphBuilder {
         node: this.nodes,
         initializer: this.initializers,
         input: [valueInfo(input)],
-        output: [valueInfo(output)],
+        output: outputs.map(valueInfo),
       },
     };
     return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();

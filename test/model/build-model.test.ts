@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildDefaultModel } from '../../scripts/build-model/build.ts';
+import { buildDefaultModel, readDefaultKerasModel } from '../../scripts/build-model/build.ts';
+import { kerasToOnnx } from '../../scripts/build-model/keras-to-onnx.ts';
 import { parseModelManifest } from '../../src/model/manifest.ts';
 
 const OUT = fileURLToPath(new URL('../.out/build-model/', import.meta.url));
@@ -79,5 +80,38 @@ describe('npm run build:model', () => {
     // The conversion is deterministic: the same source and converter give the same bytes.
     expect(rebuilt.manifest.sha256).toBe(again.manifest.sha256);
     expect((await buildDefaultModel({ outDir: OUT })).skipped).toBe(true);
+  });
+
+  it('adds an unpooled mid-level feature map as a second output of the same inference, embedding unchanged', async () => {
+    const { graph, weights } = await readDefaultKerasModel();
+    const info = {
+      graphName: 'test',
+      producerName: 'test',
+      producerVersion: '0',
+      docString: '',
+      opset: 13,
+      irVersion: 7,
+      metadata: {},
+    };
+    const base = { outputLayer: 'out_relu', inputName: 'input', outputName: 'embedding', info };
+    const withMap = kerasToOnnx(graph, weights, {
+      ...base,
+      featureMap: { layer: 'block_10_project_BN', name: 'feature_map' },
+    });
+    expect(withMap.featureMapShape).toEqual([96, 14, 14]);
+    const plain = await ort.InferenceSession.create(kerasToOnnx(graph, weights, base).bytes);
+    const both = await ort.InferenceSession.create(withMap.bytes);
+    expect(both.outputNames).toEqual(['embedding', 'feature_map']);
+    const pixels = Float32Array.from({ length: 3 * 224 * 224 }, (_, i) => ((i * 7919) % 256) / 255);
+    const input = { input: new ort.Tensor('float32', pixels, [1, 3, 224, 224]) };
+    const [a, b] = [await plain.run(input), await both.run(input)];
+    expect(b.feature_map?.dims).toEqual([1, 96, 14, 14]);
+    expect(Array.from(b.embedding!.data as Float32Array)).toEqual(
+      Array.from(a.embedding!.data as Float32Array),
+    );
+    expect(() =>
+      kerasToOnnx(graph, weights, { ...base, featureMap: { layer: 'no_such_layer', name: 'feature_map' } }),
+    ).toThrow(/no_such_layer/);
+    await Promise.all([plain.release(), both.release()]);
   });
 });
