@@ -9,8 +9,9 @@ export const PHONE = { width: 390, height: 844 };
 /**
  * Launches headless Chromium quietly (no background network), with a fake camera for the capture screen.
  * @param fakeVideo an `.mjpeg` file (a JPEG renamed will do) the fake camera shows instead of its test pattern.
+ * @param extraArgs more Chromium switches (e.g. `--disable-features=WebRtcHideLocalIpsWithMdns` for WebRTC tests).
  */
-export function launchBrowser(fakeVideo?: string): Promise<Browser> {
+export function launchBrowser(fakeVideo?: string, extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -22,6 +23,7 @@ export function launchBrowser(fakeVideo?: string): Promise<Browser> {
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
       ...(fakeVideo ? [`--use-file-for-fake-video-capture=${fakeVideo}`] : []),
+      ...extraArgs,
     ],
   });
 }

@@ -12,8 +12,15 @@ const TABS: { name: Route['name']; label: string; icon: string }[] = [
   },
 ];
 
-/** Screens reached from a tab keep that tab marked: Results from History, the consent screen from Settings. */
-const PARENT_TAB: Partial<Record<Route['name'], Route['name']>> = { results: 'history', consent: 'settings' };
+/**
+ * Screens reached from a tab keep that tab marked: Results from History, the consent screen from Settings, the
+ * phone-as-camera screen from New session.
+ */
+const PARENT_TAB: Partial<Record<Route['name'], Route['name']>> = {
+  results: 'history',
+  consent: 'settings',
+  'remote-camera': 'new',
+};
 
 /** The bottom tab bar. */
 export function NavBar(props: { route: Route }) {
