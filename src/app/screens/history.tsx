@@ -61,7 +61,10 @@ function StorageUsed(props: { sessions: number }) {
   );
 }
 
-/** The History screen: sessions newest first, a chart of their scores, and the storage they take. */
+/**
+ * The History screen: when the next session is due, sessions newest first (by the date their photos were taken), a
+ * chart of their scores, the way to a report for a clinician, and the storage they take.
+ */
 export function HistoryScreen() {
   const sessions = useLiveQuery(() => listSessions(DEFAULT_MODEL_ID), []);
   const syncRows = useSessionSyncRows();
@@ -125,6 +128,9 @@ export function HistoryScreen() {
               <SessionItem key={s.session.id} summary={s} sync={syncRows.get(s.session.id)} />
             ))}
           </ul>
+          <a class="button" href={routeHref({ name: 'report' })} data-testid="open-report">
+            Report for a clinician (PDF)
+          </a>
         </>
       )}
       <StorageUsed sessions={list.length} />
