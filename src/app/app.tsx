@@ -1,10 +1,12 @@
 import { NavBar } from './components/nav-bar.tsx';
 import { UpdateBanner } from './components/update-banner.tsx';
+import { CameraScreen } from './screens/camera.tsx';
 import { CompareScreen } from './screens/compare.tsx';
 import { ConsentScreen } from './screens/consent.tsx';
 import { HistoryScreen } from './screens/history.tsx';
 import { NewSessionScreen } from './screens/new-session.tsx';
 import { ReportScreen } from './screens/report.tsx';
+import { RemoteCameraScreen } from './screens/remote-camera.tsx';
 import { ResultsScreen } from './screens/results.tsx';
 import { SettingsScreen } from './screens/settings.tsx';
 import type { Route } from './state/router.ts';
@@ -25,6 +27,10 @@ function Screen(props: { route: Route }) {
       return <ConsentScreen />;
     case 'report':
       return <ReportScreen />;
+    case 'remote-camera':
+      return <RemoteCameraScreen angle={route.angle} />;
+    case 'camera':
+      return <CameraScreen code={route.code} />;
     default:
       return <HistoryScreen />;
   }

@@ -9,7 +9,11 @@ export type Route =
   | { name: 'settings' }
   | { name: 'consent' }
   /** The report for a clinician: choosing its sessions. */
-  | { name: 'report' };
+  | { name: 'report' }
+  /** The bigger screen's side of "phone as camera", taking photos for `angle` (default: the first angle). */
+  | { name: 'remote-camera'; angle?: string }
+  /** The phone's side: joins the room of the pairing `code` (none: the page asks for it). */
+  | { name: 'camera'; code?: string };
 
 /** Reads a route from a location hash such as `#/results/<id>` or `#/compare?a=<id>&b=<id>`. */
 export function parseRoute(hash: string): Route {
@@ -20,6 +24,8 @@ export function parseRoute(hash: string): Route {
   if (name === 'settings') return { name: 'settings' };
   if (name === 'consent') return { name: 'consent' };
   if (name === 'report') return { name: 'report' };
+  if (name === 'remote-camera') return { name: 'remote-camera', angle: params.get('angle') ?? undefined };
+  if (name === 'camera') return { name: 'camera', code: arg ? decodeURIComponent(arg) : undefined };
   if (name === 'results' && arg) return { name: 'results', sessionId: decodeURIComponent(arg) };
   if (name === 'compare') {
     return { name: 'compare', a: params.get('a') ?? undefined, b: params.get('b') ?? undefined };
@@ -39,6 +45,10 @@ export function routeHref(route: Route): string {
       const query = params.toString();
       return `#/compare${query ? `?${query}` : ''}`;
     }
+    case 'remote-camera':
+      return route.angle ? `#/remote-camera?angle=${encodeURIComponent(route.angle)}` : '#/remote-camera';
+    case 'camera':
+      return route.code ? `#/camera/${encodeURIComponent(route.code)}` : '#/camera';
     default:
       return `#/${route.name}`;
   }
