@@ -48,6 +48,21 @@ export interface BuildAppOptions {
   readonly staticRoot?: string;
   /** Pino logging; `false` silences it (tests). Default: JSON logs at `config.logLevel`. */
   readonly logger?: boolean;
+  /** PEM key and certificate to serve HTTPS with (`server/tls.ts`); none = plain HTTP. */
+  readonly https?: { readonly key: string; readonly cert: string };
+}
+
+/**
+ * Node's own deadlines of the HTTP(S) server. Node only enforces a requestTimeout given when the server is created
+ * (Fastify sets its own afterwards), and checks deadlines every connectionsCheckingInterval (30 s by default, which
+ * would let a short timeout run late).
+ */
+function nodeServerOptions(config: ServerConfig) {
+  return {
+    requestTimeout: config.requestTimeoutMs,
+    headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+    connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
+  };
 }
 
 /**
@@ -71,13 +86,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     // idle for connectionTimeout is closed. Node's own defaults are 300 s and none.
     requestTimeout: config.requestTimeoutMs,
     connectionTimeout: config.connectionTimeoutMs,
-    // Node only enforces a requestTimeout given when the server is created (Fastify sets its own afterwards), and
-    // checks deadlines every connectionsCheckingInterval (30 s by default, which would let a short timeout run late).
-    http: {
-      requestTimeout: config.requestTimeoutMs,
-      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
-      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(config.requestTimeoutMs / 4))),
-    },
+    // Node's own deadlines (nodeServerOptions), on an HTTPS server when a certificate is given.
+    ...(options.https
+      ? { https: { ...nodeServerOptions(config), key: options.https.key, cert: options.https.cert } }
+      : { http: nodeServerOptions(config) }),
     requestIdHeader: 'x-request-id',
     // Probes of /health and /ready would drown the request log.
     logController: new LogController({

@@ -1,17 +1,31 @@
 /**
  * Starts the sync server: `npm start` (tsx, after `npm run build:pwa`). Configuration from the environment (see
  * config.ts); with none, the embedded store in ./data on 127.0.0.1:8787. Serves the built PWA from `dist/`
- * (`BCD_PWA_DIR`) when it holds an `index.html`, so app and API share one origin.
+ * (`BCD_PWA_DIR`) when it holds an `index.html`, so app and API share one origin. `--https` (or `BCD_HTTPS=1`)
+ * serves HTTPS on every interface with the data dir's self-signed certificate and prints its address, fingerprint
+ * and a QR code.
  */
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { buildApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { httpsBanner, httpsUrls } from './https-banner.ts';
+import { lanAddresses, localCertificate } from './tls.ts';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig({
+    ...process.env,
+    ...(process.argv.includes('--https') ? { BCD_HTTPS: '1' } : {}),
+  });
   const pwaBuilt = existsSync(path.join(config.pwaDir, 'index.html'));
-  const app = await buildApp({ config, ...(pwaBuilt ? { staticRoot: config.pwaDir } : {}) });
+  const lan = lanAddresses();
+  const certificate = config.https ? await localCertificate(config.dataDir, lan) : null;
+  const app = await buildApp({
+    config,
+    ...(pwaBuilt ? { staticRoot: config.pwaDir } : {}),
+    ...(certificate ? { https: certificate } : {}),
+  });
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
@@ -28,6 +42,10 @@ async function main(): Promise<void> {
     },
     'sync server ready',
   );
+  if (certificate) {
+    const port = (app.server.address() as AddressInfo).port;
+    process.stdout.write(await httpsBanner(httpsUrls(config.host, port, lan), certificate));
+  }
 }
 
 main().catch((error: unknown) => {
