@@ -71,6 +71,10 @@ export function NewSessionScreen() {
         Add a photo for each angle you want to follow. Angles can stay empty, and each can take several
         photos. Photos stay on this phone.
       </p>
+      <p>
+        On a laptop or tablet: <a href="#/remote-camera">use a phone as camera</a> and pose by the bigger
+        picture.
+      </p>
       {DEFAULT_ANGLES.map((angle) => (
         <AngleSlot
           key={angle}
