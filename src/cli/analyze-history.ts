@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
 import { ImageInputError } from '../core/image/errors.ts';
+import type { PrepareOptions } from '../core/pipeline/prepare-image.ts';
 import { compareSessions, scoreHistory } from '../core/scoring/index.ts';
 import type { DatedSession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
 import { toScoredImage } from './engine.ts';
@@ -16,9 +17,13 @@ interface FileResult {
 }
 
 /** Reads and analyses one file; a refused or unreadable file becomes an error entry, never a thrown error. */
-async function analyseFile(engine: NodeEngine, file: SessionFile): Promise<FileResult> {
+async function analyseFile(
+  engine: NodeEngine,
+  file: SessionFile,
+  options: PrepareOptions,
+): Promise<FileResult> {
   try {
-    const image = await engine.analyseImage(new Uint8Array(await readFile(file.path)));
+    const image = await engine.analyseImage(new Uint8Array(await readFile(file.path)), options);
     const q = image.quality;
     return {
       file,
@@ -63,9 +68,13 @@ async function analyseFile(engine: NodeEngine, file: SessionFile): Promise<FileR
  * for the next file to be read), or one at a time without workers; results in the folder's order. The bound keeps
  * memory to a few photos however large the folder.
  */
-async function analyseDir(engine: NodeEngine, dir: SessionDir): Promise<FileResult[]> {
+async function analyseDir(
+  engine: NodeEngine,
+  dir: SessionDir,
+  options: PrepareOptions = {},
+): Promise<FileResult[]> {
   const limit = pLimit(engine.workers + 1);
-  return Promise.all(dir.files.map((file) => limit(() => analyseFile(engine, file))));
+  return Promise.all(dir.files.map((file) => limit(() => analyseFile(engine, file, options))));
 }
 
 /** Turns a session folder's analysed files into what scoring takes (files that failed are left out). */
@@ -128,8 +137,9 @@ export async function analyzeHistory(
   options: { baselineWindow: number | null; onSession?: (done: number, total: number) => void },
 ): Promise<AnalyzeReport> {
   const results: FileResult[][] = [];
-  for (const dir of sessions) {
-    results.push(await analyseDir(engine, dir));
+  for (const [i, dir] of sessions.entries()) {
+    // The last session is no one's reference: its photos' noise samples would never be read.
+    results.push(await analyseDir(engine, dir, { noiseSamples: i < sessions.length - 1 }));
     options.onSession?.(results.length, sessions.length);
   }
   const scorable: DatedSession[] = sessions.flatMap((dir, i) => {
@@ -159,8 +169,9 @@ export async function compareSessionDirs(
   a: SessionDir,
   b: SessionDir,
 ): Promise<CompareReport> {
-  const ra = await analyseDir(engine, a);
-  const rb = await analyseDir(engine, b);
+  // `compareSessions` compares embeddings: the change engine's noise samples would not be read.
+  const ra = await analyseDir(engine, a, { noiseSamples: false });
+  const rb = await analyseDir(engine, b, { noiseSamples: false });
   const sa = scoringSession(a.session_id, engine.manifest.id, ra);
   const sb = scoringSession(b.session_id, engine.manifest.id, rb);
   for (const [dir, s] of [

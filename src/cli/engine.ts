@@ -1,6 +1,6 @@
 import { loadOpenCv } from '../core/cv.ts';
 import type { OpenCv } from '../core/cv.ts';
-import type { PreparedImage } from '../core/pipeline/prepare-image.ts';
+import type { PreparedImage, PrepareOptions } from '../core/pipeline/prepare-image.ts';
 import { l2Normalize } from '../core/scoring/index.ts';
 import type { ScoredImage } from '../core/scoring/index.ts';
 import type { Embedder } from '../model/embedder.ts';
@@ -31,11 +31,12 @@ export interface NodeEngine {
   /** Prepare workers in use (0: photos are prepared on this thread). */
   readonly workers: number;
   /**
-   * Prepares (decode, quality, model input, change raster) and embeds one photo. Calls may overlap: with
-   * workers, photos are prepared in parallel while the model embeds one at a time. `bytes` is not modified.
+   * Prepares (decode, quality, model input, change raster and, unless `options` say otherwise, its noise
+   * samples) and embeds one photo. Calls may overlap: with workers, photos are prepared in parallel while the model
+   * embeds one at a time. `bytes` is not modified.
    * @throws ImageInputError for a refused file.
    */
-  analyseImage(bytes: Uint8Array): Promise<EmbeddedImage>;
+  analyseImage(bytes: Uint8Array, options?: PrepareOptions): Promise<EmbeddedImage>;
   dispose(): Promise<void>;
 }
 
@@ -63,7 +64,7 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
   const workers = Math.max(0, Math.floor(options.workers ?? 0));
   const pool = workers > 0 ? createPreparePool(workers, model.manifest) : null;
   const prepare = pool
-    ? (bytes: Uint8Array) => pool.prepare(bytes.slice())
+    ? (bytes: Uint8Array, options?: PrepareOptions) => pool.prepare(bytes.slice(), options)
     : await createNodePrepare(model.manifest);
   const embedder: Embedder =
     options.runtime === 'wasm'
@@ -90,8 +91,8 @@ export async function createNodeEngine(options: NodeEngineOptions = {}): Promise
     manifest: model.manifest,
     backend: embedder.backend,
     workers,
-    async analyseImage(bytes) {
-      const prepared = await prepare(bytes);
+    async analyseImage(bytes, options) {
+      const prepared = await prepare(bytes, options);
       return { ...prepared, ...(await embedInTurn(prepared.model_input.tensor)) };
     },
     dispose: async () => {

@@ -39,7 +39,7 @@ describe('photos the change engine can hold nothing of', () => {
       sessions.push({ session_id: day, taken_at: day, model_id: engine.manifest.id, images });
     }
     // The flat photo has no synthetic sample that registers: its floor is the prior noise model.
-    expect(sessions[0]!.images[0]!.change!.noise_samples.length).toBeLessThan(4);
+    expect(sessions[0]!.images[0]!.change!.noise_samples!.length).toBeLessThan(4);
     const { analyses } = scoreHistory(engine.cv, sessions, {
       expectedAngles: DEFAULT_ANGLES,
       baselineWindow: null,

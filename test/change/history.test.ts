@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { angleLocalChange, CELL_OUTSIDE } from '../../src/core/change/index.ts';
-import type { AngleLocalChange, ImageChange } from '../../src/core/change/index.ts';
+import type { AngleLocalChange, CalibratedChange } from '../../src/core/change/index.ts';
 import { noiseFloor } from '../../src/core/change/calibration.ts';
-import { SYNTHETIC_PAIRS, syntheticNoiseSamples } from '../../src/core/change/noise-floor.ts';
+import {
+  SYNTHETIC_PAIRS,
+  syntheticNoiseSamples,
+  withNoiseSamples,
+} from '../../src/core/change/noise-floor.ts';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../../src/core/config.ts';
 import { registrationQuality } from '../../src/core/scoring/confidence.ts';
 import {
@@ -35,8 +39,9 @@ afterAll(async () => {
 
 const angleOf = (a: SessionAnalysis, angle: string): AngleAnalysis =>
   a.angles.find((x) => x.angle === angle)!;
-const changeOf = (s: DatedSession, angle: string): ImageChange =>
-  s.images.find((i) => i.angle === angle)!.change!;
+/** The engine prepares these photos with their noise samples (`prepareImage`'s default). */
+const changeOf = (s: DatedSession, angle: string): CalibratedChange =>
+  s.images.find((i) => i.angle === angle)!.change! as CalibratedChange;
 
 describe('scoreHistory on samples/history', () => {
   it('scores the first session 0 everywhere, with an empty baseline and its own noise floor', () => {
@@ -147,6 +152,20 @@ describe('scoreHistory on samples/history', () => {
     const change = changeOf(sessions[2]!, 'right_side');
     expect(syntheticNoiseSamples(engine.cv, change.raster, change.raster)).toEqual(change.noise_samples);
   });
+
+  it('scores the same when every photo’s noise samples were left for later (computed where they are read)', () => {
+    const deferred = sessions.map((s) => ({
+      ...s,
+      images: s.images.map((i) => ({ ...i, change: { ...i.change!, noise_samples: null } })),
+    }));
+    expect(scoreHistory(engine.cv, deferred, OPTIONS).analyses).toEqual(analyses);
+    // One new session against a stored history whose photos have no samples yet, as the app may have it.
+    const history = deferred.slice(0, 2).map((s, i) => toHistorySession(s, analyses[i]!));
+    expect(scoreSession(engine.cv, deferred[2]!, history, OPTIONS)).toEqual(analyses[2]);
+    const change = changeOf(sessions[0]!, 'front');
+    expect(withNoiseSamples(engine.cv, change)).toBe(change);
+    expect(withNoiseSamples(engine.cv, { ...change, noise_samples: null })).toEqual(change);
+  });
 });
 
 describe('a photo that does not line up', () => {
@@ -199,7 +218,7 @@ describe('a photo that does not line up', () => {
 });
 
 describe('angleLocalChange', () => {
-  const ref = (session_id: string, change: ImageChange) => ({ session_id, change });
+  const ref = (session_id: string, change: CalibratedChange) => ({ session_id, change });
 
   it('needs at least one reference', () => {
     const photo = changeOf(sessions[2]!, CHANGED_ANGLE);

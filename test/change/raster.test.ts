@@ -69,5 +69,7 @@ describe('prepareImage', () => {
       'preprocess_ms',
       'quality_ms',
     ]);
+    const later = await prepareImage(bytes, { cv, decode, manifest }, { noiseSamples: false });
+    expect(later.change).toEqual({ raster, noise_samples: null });
   });
 });

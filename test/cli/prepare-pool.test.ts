@@ -42,7 +42,7 @@ describe('the CLI prepare pool (worker_threads)', () => {
       expect([p.width, p.height]).toEqual([q.width, q.height]);
       expect(p.quality).toEqual(q.quality);
       expect(p.change.noise_samples).toEqual(q.change.noise_samples);
-      expect(p.change.noise_samples.length).toBeGreaterThan(0);
+      expect(p.change.noise_samples!.length).toBeGreaterThan(0);
       expect(Buffer.from(p.change.raster.rgb).equals(Buffer.from(q.change.raster.rgb))).toBe(true);
       expect(Buffer.from(p.model_input.tensor.buffer).equals(Buffer.from(q.model_input.tensor.buffer))).toBe(
         true,

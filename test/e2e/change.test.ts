@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzeReport } from '../../src/cli/report.ts';
+import { syntheticNoiseSamples } from '../../src/core/change/noise-floor.ts';
 import { ANALYSIS_VERSION } from '../../src/core/config.ts';
+import { loadOpenCv } from '../../src/core/cv.ts';
 import { launchBrowser, phoneContext } from './browser.ts';
 import { cliAnalyze } from './cli.ts';
 import { seedSchema2Database } from './legacy-db.ts';
@@ -98,6 +100,42 @@ describe('the change engine in the PWA (headless Chromium, phone size)', { timeo
     expect(last.angles[CHANGED]).toMatchObject({ changeMethod: 'registered_local_change' });
     expect(last.angles[CHANGED]?.change).toBeGreaterThanOrEqual(0.45);
     expect(last.angles[CHANGED]?.changedArea).toBeGreaterThan(0);
+  });
+
+  it('fills in each photo’s noise samples after its session is shown, as the core computes them in Node', async () => {
+    // The analysis leaves them out to show the results sooner (issue 8); a pass in the worker fills them in.
+    const rows = async () =>
+      page.evaluate(
+        () =>
+          new Promise<{ width: number; height: number; rgb: number[]; noise_samples: number[] | null }[]>(
+            (resolve, reject) => {
+              const open = indexedDB.open('bcd');
+              open.onerror = () => reject(open.error);
+              open.onsuccess = () => {
+                const all = open.result.transaction('image_changes').objectStore('image_changes').getAll();
+                all.onsuccess = () => {
+                  open.result.close();
+                  resolve(
+                    all.result.map((r) => ({
+                      width: r.width,
+                      height: r.height,
+                      rgb: Array.from(r.rgb as Uint8Array),
+                      noise_samples: r.noise_samples,
+                    })),
+                  );
+                };
+              };
+            },
+          ),
+      );
+    await expect
+      .poll(async () => (await rows()).filter((r) => r.noise_samples !== null).length, { timeout: 120_000 })
+      .toBe(18);
+    const cv = await loadOpenCv();
+    for (const row of (await rows()).slice(-3)) {
+      const raster = { width: row.width, height: row.height, rgb: Uint8Array.from(row.rgb) };
+      expect(row.noise_samples).toEqual(syntheticNoiseSamples(cv, raster, raster));
+    }
   });
 
   it('shows the change map over the lined-up photo, and the pair side by side, by slider and by flicker', async () => {

@@ -1,13 +1,14 @@
 import { transfer } from 'comlink';
 import { makeChangeRaster, registeredPair } from '../../src/core/change/index.ts';
 import type { ChangeRaster, RegisteredPair, Registration } from '../../src/core/change/index.ts';
+import { syntheticNoiseSamples } from '../../src/core/change/noise-floor.ts';
 import { registerToReference } from '../../src/core/change/registration.ts';
 import type { RegisteredWarp } from '../../src/core/change/registration.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
 import type { ImageDecoder } from '../../src/core/image/decode.ts';
 import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
 import { measureDecodedQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
-import type { PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
+import type { PrepareOptions, PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
 import { scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
 import type {
@@ -66,10 +67,16 @@ export interface PreprocessApi {
     reference?: ChangeRaster,
   ): Promise<CaptureCheck>;
   /**
-   * Decodes `file`, measures its quality, prepares the model input for `model` and the change raster, with
-   * per-stage timings.
+   * Decodes `file`, measures its quality, prepares the model input for `model` and the change raster (with its
+   * noise samples unless `options.noiseSamples` is false), with per-stage timings.
    */
-  prepare(file: Blob, model: Pick<ModelManifest, 'input' | 'normalization'>): Promise<PreparedPhoto>;
+  prepare(
+    file: Blob,
+    model: Pick<ModelManifest, 'input' | 'normalization'>,
+    options?: PrepareOptions,
+  ): Promise<PreparedPhoto>;
+  /** The core's `syntheticNoiseSamples` of a change raster (what `prepare` left for later), ΔE*. */
+  noiseSamples(raster: ChangeRaster): Promise<number[]>;
   /**
    * The core's `scoreSession`: one new session against the stored history (oldest first). Typed arrays in the
    * result are transferred.
@@ -126,10 +133,10 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
             : registrationOnly(registerToReference(rt.cv, reference, makeChangeRaster(rt.cv, img)));
         return { ...img.original, quality, alignment };
       }),
-    prepare: (file, model) =>
+    prepare: (file, model, options) =>
       withWireErrors(async () => {
         const [bytes, rt] = await Promise.all([readBytes(file), runtime()]);
-        const prepared = await prepareImage(bytes, { ...rt, manifest: model });
+        const prepared = await prepareImage(bytes, { ...rt, manifest: model }, options);
         const input = prepared.model_input;
         const photo: PreparedPhoto = {
           width: prepared.width,
@@ -151,6 +158,11 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
       withWireErrors(async () => {
         const { analyses } = scoreHistory(await cv(), sessions, options, onSession);
         return transfer([...analyses], analysisBuffers(analyses));
+      }),
+    noiseSamples: (raster) =>
+      withWireErrors(async () => {
+        const readyCv = await cv();
+        return syntheticNoiseSamples(readyCv, raster, raster);
       }),
     registeredPair: (reference, photo) =>
       withWireErrors(async () => {

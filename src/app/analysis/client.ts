@@ -36,7 +36,7 @@ export interface ImageAnalysis {
   height: number;
   /** What the model saw (`manifest.input` size, 224×224 for the default model), as a JPEG. */
   thumbnail: Blob;
-  /** The change engine's raster and synthetic noise samples of the photo (to store beside it). */
+  /** The change engine's raster of the photo (to store beside it); its noise samples are left for later (null). */
   change: ImageChange;
   /** Milliseconds per stage, measured inside the workers (queueing and transfers excluded). */
   timings: {
@@ -73,7 +73,9 @@ export interface AnalysisClient {
   checkQuality(file: Blob, opts?: { signal?: AbortSignal; reference?: ChangeRaster }): Promise<CaptureCheck>;
   /**
    * Decodes, measures, preprocesses and embeds the photo. `onProgress` is called as each stage starts, with the
-   * fraction of the whole done so far (0–1; 1 once with stage `done`).
+   * fraction of the whole done so far (0–1; 1 once with stage `done`). The change raster's noise samples are not
+   * computed (four fifths of a photo's cost, needed only once the photo is a reference): `noiseSamples` fills them
+   * in after the session is stored.
    */
   analyseImage(
     file: Blob,
@@ -81,6 +83,8 @@ export interface AnalysisClient {
   ): Promise<ImageAnalysis>;
   /** The change engine's raster and noise samples of a stored photo (the preprocess step again, no model). */
   prepareChange(file: Blob, opts?: { signal?: AbortSignal }): Promise<ImageChange>;
+  /** The synthetic noise samples of a change raster (copied, not transferred), ΔE*; see `analyseImage`. */
+  noiseSamples(raster: ChangeRaster, opts?: { signal?: AbortSignal }): Promise<number[]>;
   /**
    * Scores one new session against the stored history (oldest first) with the core's `scoreSession`, in the
    * preprocess worker. `history`'s embeddings and rasters are transferred; `session` is copied.
@@ -219,7 +223,7 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run((api) => {
         report('preparing');
-        return api.prepare(file, { input, normalization });
+        return api.prepare(file, { input, normalization }, { noiseSamples: false });
       }, signal);
       const { id, embedding, embed_ms } = await embed.run(async (api, fresh) => {
         if (fresh) report('loading_model');
@@ -248,6 +252,8 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       );
       return prepared.change;
     },
+
+    noiseSamples: (raster, opts = {}) => preprocess.run((api) => api.noiseSamples(raster), opts.signal),
 
     scoreSession: (session, history, options, opts = {}) =>
       preprocess.run(

@@ -19,7 +19,7 @@ export function imageChangeRow(
     width: change.raster.width,
     height: change.raster.height,
     rgb: change.raster.rgb,
-    noise_samples: [...change.noise_samples],
+    noise_samples: change.noise_samples === null ? null : [...change.noise_samples],
     created_at: createdAt,
   };
 }
@@ -74,4 +74,33 @@ export async function sessionAngleRaster(
     currentChanges([sessionId]),
   ]);
   return bestChangeOf(images, changes, angle)?.raster;
+}
+
+/**
+ * Sessions whose photos' noise samples are looked for: only the analysis just made leaves them out, so the few
+ * latest sessions hold every missing one unless the app was closed during several analyses in a row (and then
+ * scoring computes them itself); a look at every raster of a long history would read tens of megabytes.
+ */
+const RECENT_SESSIONS = 3;
+
+/**
+ * The current analysis version's change rows whose noise samples are still to be computed, among the
+ * `RECENT_SESSIONS` sessions stored last.
+ */
+export async function changesWithoutNoiseSamples(): Promise<ImageChangeRow[]> {
+  const recent = await db.sessions.orderBy('created_at').reverse().limit(RECENT_SESSIONS).primaryKeys();
+  const rows = await db.image_changes.where('session_id').anyOf(recent).toArray();
+  return rows.filter((r) => r.noise_samples === null && r.analysis_version === ANALYSIS_VERSION);
+}
+
+/**
+ * Stores a photo's noise samples in its change row, if the row is still the one they were computed from (same
+ * analysis version, samples still missing): a re-analysis in between has written its own.
+ */
+export async function storeNoiseSamples(imageId: number, samples: readonly number[]): Promise<void> {
+  await db.transaction('rw', db.image_changes, async () => {
+    const row = await db.image_changes.get(imageId);
+    if (row === undefined || row.noise_samples !== null || row.analysis_version !== ANALYSIS_VERSION) return;
+    await db.image_changes.update(imageId, { noise_samples: [...samples] });
+  });
 }

@@ -66,8 +66,11 @@ export interface ImageChangeRow {
   height: number;
   /** RGB bytes, row-major, `width × height × 3`. */
   rgb: Uint8Array;
-  /** Synthetic noise samples of the photo against augmented copies of itself, ΔE*. */
-  noise_samples: number[];
+  /**
+   * Synthetic noise samples of the photo against augmented copies of itself, ΔE*; null until computed after the
+   * session was stored (`fillNoiseSamples`).
+   */
+  noise_samples: number[] | null;
   created_at: string;
 }
 

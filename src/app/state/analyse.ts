@@ -12,6 +12,7 @@ import {
 import type { NewImage } from '../db/sessions.ts';
 import { requestPersistentStorage } from '../db/storage.ts';
 import type { DraftPhoto } from './draft.ts';
+import { fillNoiseSamples } from './noise-samples.ts';
 import { SCORING_OPTIONS, rescoreHistory } from './rescore.ts';
 import { analysisClient, modelInfo } from './services.ts';
 import { indexPhotos } from './similar.ts';
@@ -224,6 +225,8 @@ export async function analyseSession(
   }
   // Asked after the first save: the browser decides, and it may agree more readily once data exists.
   void requestPersistentStorage();
+  // The photos' noise samples, left out of the analysis above to have the results sooner (issue 8).
+  void fillNoiseSamples().catch(() => undefined);
   // With consent, the sync engine's next pass queues the new session and sends it.
   syncEngine().kick();
   return sessionId;

@@ -1,4 +1,4 @@
-import type { PreparedImage } from '../../core/pipeline/prepare-image.ts';
+import type { PreparedImage, PrepareOptions } from '../../core/pipeline/prepare-image.ts';
 import type { ModelManifest } from '../../model/manifest.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { ModelManifest } from '../../model/manifest.ts';
  */
 export interface PrepareWorkerApi {
   /** `prepareImage` on one file's bytes; the result's typed arrays are transferred back. */
-  prepare(bytes: Uint8Array): Promise<PreparedImage>;
+  prepare(bytes: Uint8Array, options?: PrepareOptions): Promise<PreparedImage>;
 }
 
 /** What a prepare worker is started with (`workerData`). */

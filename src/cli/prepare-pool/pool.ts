@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { transfer, wrap } from 'comlink';
 import type { Remote } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { PreparedImage } from '../../core/pipeline/prepare-image.ts';
+import type { PreparedImage, PrepareOptions } from '../../core/pipeline/prepare-image.ts';
 import type { ModelManifest } from '../../model/manifest.ts';
 import { fromWireError } from '../../../workers/wire-error.ts';
 import type { PrepareWorkerApi, PrepareWorkerData } from './api.ts';
@@ -15,7 +15,7 @@ export interface PreparePool {
    * caller's buffer is detached afterwards.
    * @throws ImageInputError for a refused file; Error when the worker could not run it (it is then replaced).
    */
-  prepare(bytes: Uint8Array): Promise<PreparedImage>;
+  prepare(bytes: Uint8Array, options?: PrepareOptions): Promise<PreparedImage>;
   /** Ends every worker; calls still running reject. */
   dispose(): Promise<void>;
 }
@@ -64,7 +64,7 @@ export function createPreparePool(
   const slots: Slot[] = Array.from({ length: size }, start);
   return {
     size,
-    async prepare(bytes) {
+    async prepare(bytes, options) {
       const slot = slots.reduce((a, b) => (b.busy < a.busy ? b : a));
       slot.busy++;
       let reject: (error: Error) => void = () => undefined;
@@ -73,7 +73,10 @@ export function createPreparePool(
       });
       slot.fail.add(reject);
       try {
-        return await Promise.race([slot.api.prepare(transfer(bytes, [bytes.buffer as ArrayBuffer])), died]);
+        return await Promise.race([
+          slot.api.prepare(transfer(bytes, [bytes.buffer as ArrayBuffer]), options),
+          died,
+        ]);
       } catch (error) {
         throw fromWireError(error);
       } finally {

@@ -11,9 +11,9 @@ if (parentPort === null) throw new Error('prepare-pool/worker.ts runs only as a 
 const prepare = createNodePrepare((workerData as PrepareWorkerData).manifest);
 
 const api: PrepareWorkerApi = {
-  prepare: (bytes) =>
+  prepare: (bytes, options) =>
     withWireErrors(async () => {
-      const prepared = await (await prepare)(bytes);
+      const prepared = await (await prepare)(bytes, options);
       const { tensor, rgba } = prepared.model_input;
       return transfer(prepared, distinctBuffers([tensor, rgba, prepared.change.raster.rgb]));
     }),

@@ -10,13 +10,23 @@ import type { Registration } from './registration.ts';
 /** What the change engine keeps of each photo: its change raster and its synthetic noise samples (ΔE*). */
 export interface ImageChange {
   readonly raster: ChangeRaster;
+  /**
+   * The photo's synthetic noise samples (`syntheticNoiseSamples`), or null while not computed yet: they are needed
+   * only once the photo is a reference, so a new session's photos may be scored first and get them afterwards
+   * (`withNoiseSamples`; deterministic, so the scores are the same either way).
+   */
+  readonly noise_samples: readonly number[] | null;
+}
+
+/** An `ImageChange` whose noise samples are computed. */
+export interface CalibratedChange extends ImageChange {
   readonly noise_samples: readonly number[];
 }
 
 /** An earlier session's photo of the angle, as a reference. */
 export interface ReferencePhoto {
   readonly session_id: string;
-  readonly change: ImageChange;
+  readonly change: CalibratedChange;
 }
 
 /** The change map as results carry it: `rows × cols` cells, row-major, uint8. */
@@ -77,6 +87,7 @@ export interface AngleRegistrationFailure {
 
 /** What `angleLocalChange` compares. */
 export interface AngleChangeInput {
+  /** The photo scored; its own noise samples are not used. */
   readonly photo: ImageChange;
   /** Up to `RECENT_REFERENCES` most recent earlier sessions' photos of the angle, oldest first. */
   readonly recent: readonly ReferencePhoto[];

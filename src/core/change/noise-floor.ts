@@ -1,4 +1,5 @@
 import type { OpenCv } from '../cv.ts';
+import type { CalibratedChange, ImageChange } from './angle-change.ts';
 import { augmentCapture } from './augment.ts';
 import { comparePair } from './compare-pair.ts';
 import { seededRandom } from './random.ts';
@@ -36,4 +37,13 @@ export function syntheticNoiseSamples(
     reference = retake;
   }
   return samples;
+}
+
+/**
+ * `change` with its synthetic noise samples, computed now (`syntheticNoiseSamples` on its raster) when they are
+ * still null; the same object when they are there.
+ */
+export function withNoiseSamples(cv: OpenCv, change: ImageChange): CalibratedChange {
+  if (change.noise_samples !== null) return change as CalibratedChange;
+  return { ...change, noise_samples: syntheticNoiseSamples(cv, change.raster, change.raster) };
 }

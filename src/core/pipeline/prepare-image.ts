@@ -15,7 +15,7 @@ export interface PrepareTimings {
   readonly decode_ms: number;
   readonly quality_ms: number;
   readonly preprocess_ms: number;
-  /** Change raster and its synthetic noise samples (the change engine's per-photo work). */
+  /** Change raster and, unless left for later, its synthetic noise samples (the change engine's per-photo work). */
   readonly change_ms: number;
 }
 
@@ -71,15 +71,29 @@ export function measureDecodedQuality(
   });
 }
 
+/** What {@link prepareImage} leaves out. */
+export interface PrepareOptions {
+  /**
+   * Compute the change engine's synthetic noise samples now (default true). They are four fifths of the photo's
+   * cost and matter only once the photo is a reference, so a new session can be scored without them and have them
+   * filled in afterwards (`withNoiseSamples`): false leaves `change.noise_samples` null.
+   */
+  readonly noiseSamples?: boolean;
+}
+
 /**
  * The per-image pipeline shared by the browser's preprocess worker, the CLI and the benchmarks:
  * decode (sniff, header limits, WASM codec reduced to what the analysis needs, `analysisLargeEnough`, EXIF
- * orientation) → quality figures → model input tensor → the change engine's raster and synthetic noise samples
- * (computed once here, so a photo is ready to be a reference).
+ * orientation) → quality figures → model input tensor → the change engine's raster and (unless
+ * `options.noiseSamples` is false) its synthetic noise samples, so a photo is ready to be a reference.
  * The embedding itself runs elsewhere (a separate worker on the device), so it is not part of this step.
  * @throws ImageInputError when the bytes are refused (empty, not an image, truncated, too small, too large…).
  */
-export async function prepareImage(bytes: Uint8Array, deps: PrepareDeps): Promise<PreparedImage> {
+export async function prepareImage(
+  bytes: Uint8Array,
+  deps: PrepareDeps,
+  options: PrepareOptions = {},
+): Promise<PreparedImage> {
   const t0 = performance.now();
   const img = await deps.decode(bytes, { largeEnough: analysisLargeEnough(deps.manifest.input) });
   const t1 = performance.now();
@@ -88,7 +102,10 @@ export async function prepareImage(bytes: Uint8Array, deps: PrepareDeps): Promis
   const model_input = preprocessForModel(deps.cv, img, deps.manifest);
   const t3 = performance.now();
   const raster = makeChangeRaster(deps.cv, img);
-  const change = { raster, noise_samples: syntheticNoiseSamples(deps.cv, raster, raster) };
+  const change = {
+    raster,
+    noise_samples: options.noiseSamples === false ? null : syntheticNoiseSamples(deps.cv, raster, raster),
+  };
   const t4 = performance.now();
   return {
     width: img.original.width,

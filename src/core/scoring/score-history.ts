@@ -6,6 +6,7 @@ import type {
   ReferencePhoto,
 } from '../change/angle-change.ts';
 import { noiseFloor } from '../change/calibration.ts';
+import { withNoiseSamples } from '../change/noise-floor.ts';
 import type { OpenCv } from '../cv.ts';
 import { analyzeSession, toHistorySession } from './analyze.ts';
 import { bestPhotoChange } from './best-photo.ts';
@@ -47,14 +48,21 @@ export function scoreSession(
     const earlier = window.flatMap((s): (ReferencePhoto & { samples: readonly number[] })[] => {
       const change = bestPhoto(s.images, angle);
       return change
-        ? [{ session_id: s.session_id, change, samples: s.local_change_samples[angle] ?? [] }]
+        ? [
+            {
+              session_id: s.session_id,
+              change: withNoiseSamples(cv, change),
+              samples: s.local_change_samples[angle] ?? [],
+            },
+          ]
         : [];
     });
     if (earlier.length === 0) {
+      const { noise_samples } = withNoiseSamples(cv, photo);
       firstFloors.set(angle, {
-        synthetic: photo.noise_samples.length,
+        synthetic: noise_samples.length,
         real: 0,
-        delta_e: noiseFloor(photo.noise_samples, []).p95,
+        delta_e: noiseFloor(noise_samples, []).p95,
       });
       continue;
     }
@@ -104,7 +112,11 @@ export function scoreHistory(
   const analyses: SessionAnalysis[] = [];
   for (const session of sorted) {
     const analysis = scoreSession(cv, session, history, options);
-    history.push(toHistorySession(session, analysis));
+    // Computed once here, where the session becomes a reference, rather than in every later session's scoring.
+    const images = session.images.map((i) =>
+      i.change ? { ...i, change: withNoiseSamples(cv, i.change) } : i,
+    );
+    history.push(toHistorySession({ ...session, images }, analysis));
     analyses.push(analysis);
     onSession?.(analyses.length, sorted.length);
   }
