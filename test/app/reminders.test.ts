@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { reminderCalendar } from '../../src/app/reminders/calendar.ts';
 import { daysUntil, isCadenceWeeks, isDue, nextDue } from '../../src/app/reminders/schedule.ts';
+import { dueText } from '../../src/app/text/reminders.ts';
 
 describe('when the next session is due', () => {
   it('is the cadence after the last session, at the same local time of day', () => {
@@ -52,5 +53,18 @@ describe('the calendar file', () => {
     const ics = reminderCalendar(new Date(2026, 0, 5), 8, new Date(2026, 0, 1));
     const event = new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vevent');
     expect((event?.getFirstPropertyValue('rrule') as ICAL.Recur).interval).toBe(8);
+  });
+});
+
+describe('the words for when a session is due', () => {
+  const due = new Date(2026, 3, 17, 18, 30);
+  it('counts the days ahead, then says today, then how long ago for a month', () => {
+    expect(dueText(due, new Date(2026, 3, 10))).toMatch(/^Next session due .*, in 7 days\.$/);
+    expect(dueText(due, new Date(2026, 3, 16))).toMatch(/^Next session due tomorrow, /);
+    expect(dueText(due, new Date(2026, 3, 17, 20))).toMatch(/^Next session due today, /);
+    expect(dueText(due, new Date(2026, 3, 20))).toMatch(/^Your next session was due .* \(3 days ago\)\. /);
+    expect(dueText(due, new Date(2027, 3, 20))).toMatch(
+      /^Your next session was due [^(]*\. Take it whenever/,
+    );
   });
 });

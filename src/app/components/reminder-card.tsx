@@ -27,17 +27,15 @@ export function ReminderCard() {
       <h2 id="reminder-heading" class="visually-hidden">
         Next session
       </h2>
-      {overdue ? (
-        <Notice kind="hint" testId="reminder-due">
-          <p data-testid="reminder-text">{dueText(due, now)}</p>
-          <a class="button primary" href={routeHref({ name: 'new' })}>
+      <p data-testid="reminder-text" role={overdue ? 'status' : undefined}>
+        {dueText(due, now)}
+      </p>
+      <div class="row">
+        {overdue && (
+          <a class="button primary" href={routeHref({ name: 'new' })} data-testid="reminder-start">
             Start a session
           </a>
-        </Notice>
-      ) : (
-        <p data-testid="reminder-text">{dueText(due, now)}</p>
-      )}
-      <div class="row">
+        )}
         <button
           type="button"
           data-testid="add-to-calendar"

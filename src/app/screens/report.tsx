@@ -101,7 +101,7 @@ export function ReportScreen() {
             {list.map(({ session, analysis }) => (
               <label key={session.id} class="toggle" data-testid="report-choice" data-session-id={session.id}>
                 <input type="checkbox" checked={chosen.has(session.id)} onChange={() => toggle(session.id)} />
-                <span>{formatDateTime(session.taken_at)}</span>
+                <span class="report-date">{formatDateTime(session.taken_at)}</span>
                 {analysis && <LevelBadge level={analysis.variation_level} />}
               </label>
             ))}

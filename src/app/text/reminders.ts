@@ -1,6 +1,9 @@
 import { daysUntil, type CadenceWeeks } from '../reminders/schedule.ts';
 import { formatDate } from './format.ts';
 
+/** Up to how many days past the due date the notice counts them. */
+const OVERDUE_DAYS_COUNTED = 30;
+
 /** A cadence as the Settings choice names it. */
 export function cadenceLabel(weeks: CadenceWeeks | null): string {
   return weeks === null ? 'Off' : `Every ${weeks} weeks`;
@@ -12,7 +15,9 @@ export function dueText(due: Date, now: Date): string {
   if (days > 1) return `Next session due ${formatDate(due.toISOString())}, in ${days} days.`;
   if (days === 1) return `Next session due tomorrow, ${formatDate(due.toISOString())}.`;
   if (days === 0) return `Next session due today, ${formatDate(due.toISOString())}.`;
-  return `Your next session was due ${formatDate(due.toISOString())} (${-days} day${days === -1 ? '' : 's'} ago). Take it whenever suits you.`;
+  // A count of days helps while it is small; after a month, or for old photos imported late, the date says it.
+  const ago = -days <= OVERDUE_DAYS_COUNTED ? ` (${-days} day${days === -1 ? '' : 's'} ago)` : '';
+  return `Your next session was due ${formatDate(due.toISOString())}${ago}. Take it whenever suits you.`;
 }
 
 /** The notification shown when the app is opened on or after the due day. */
