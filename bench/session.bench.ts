@@ -4,6 +4,8 @@
  * onnxruntime-node (1 and 2 threads) and onnxruntime-web's WASM backend in Node (1 and 2 threads).
  * onnxruntime-web fixes its thread count per process, so every configuration runs in a child process. Last, the
  * decode before and after issue 8 (whole picture vs reduced, per photo, and the session; `decode-compare.ts`).
+ * The rows "noise samples after the results" prepare the photos as the app does (issue 8): the session is scored
+ * first, and the photos' noise samples, needed only once they are references, are computed afterwards (timed apart).
  * Prints figures and ratios; asserts nothing.
  */
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createNodeEngine, toScoredImage } from '../src/cli/engine.ts';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../src/core/config.ts';
+import { withNoiseSamples } from '../src/core/change/noise-floor.ts';
 import { scoreHistory } from '../src/core/scoring/index.ts';
 import type { ScoredImage } from '../src/core/scoring/index.ts';
 import type { EmbeddedImage, NodeEngineOptions } from '../src/cli/engine.ts';
@@ -36,6 +39,7 @@ const STAGES = [
   'embed_ms',
   'session_ms',
   'scoring_ms',
+  'later_ms',
 ] as const;
 type Figures = Record<(typeof STAGES)[number], number>;
 
@@ -45,8 +49,12 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-/** Runs the session RUNS times (after one warm-up) in this process; medians per image stage and per session. */
-async function measure(options: NodeEngineOptions): Promise<Figures> {
+/**
+ * Runs the session RUNS times (after one warm-up) in this process; medians per image stage and per session. With
+ * `later`, the photos are prepared without their noise samples, as the app does, and `later_ms` is what computing
+ * them afterwards costs (0 otherwise).
+ */
+async function measure(options: NodeEngineOptions, later: boolean): Promise<Figures> {
   const files = await Promise.all(SESSION.map(async (f) => new Uint8Array(await readFile(PHOTOS + f))));
   const engine = await createNodeEngine(options);
   try {
@@ -57,12 +65,15 @@ async function measure(options: NodeEngineOptions): Promise<Figures> {
       // time: here all six, which changes nothing with two workers).
       const results =
         engine.workers > 0
-          ? await Promise.all(files.map((bytes) => engine.analyseImage(bytes)))
+          ? await Promise.all(files.map((bytes) => engine.analyseImage(bytes, { noiseSamples: !later })))
           : await files.reduce<Promise<EmbeddedImage[]>>(
-              async (done, bytes) => [...(await done), await engine.analyseImage(bytes)],
+              async (done, bytes) => [
+                ...(await done),
+                await engine.analyseImage(bytes, { noiseSamples: !later }),
+              ],
               Promise.resolve([]),
             );
-      const images: ScoredImage[] = [];
+      let images: ScoredImage[] = [];
       for (const [i, r] of results.entries()) {
         images.push(toScoredImage(String(i), DEFAULT_ANGLES[i]!, r));
         if (run < 0) continue;
@@ -73,6 +84,10 @@ async function measure(options: NodeEngineOptions): Promise<Figures> {
         samples.embed_ms?.push(r.embed_ms);
       }
       if (run >= 0) samples.session_ms?.push(performance.now() - t0);
+      // The earlier sessions scored against below are stored ones: their photos have their samples.
+      const tLater = performance.now();
+      images = images.map((i) => (i.change ? { ...i, change: withNoiseSamples(engine.cv, i.change) } : i));
+      if (run >= 0) samples.later_ms?.push(later ? performance.now() - tLater : 0);
       // Scoring against three earlier sessions of the same photos: 6 angles × 3 references compared.
       const sessions = [0, 1, 2, 3].map((k) => ({
         session_id: `s${k}`,
@@ -91,7 +106,12 @@ async function measure(options: NodeEngineOptions): Promise<Figures> {
   }
 }
 
-const CONFIGS: readonly { readonly name: string; readonly options: NodeEngineOptions }[] = [
+const CONFIGS: readonly {
+  readonly name: string;
+  readonly options: NodeEngineOptions;
+  /** Noise samples after the results, as the app computes them (`prepareImage`'s `noiseSamples: false`). */
+  readonly later?: boolean;
+}[] = [
   { name: 'onnxruntime-node, 1 thread', options: { runtime: 'onnxruntime-node', threads: 1 } },
   { name: 'onnxruntime-node, 2 threads', options: { runtime: 'onnxruntime-node', threads: 2 } },
   { name: 'onnxruntime-web WASM, 1 thread', options: { runtime: 'wasm', threads: 1 } },
@@ -100,13 +120,23 @@ const CONFIGS: readonly { readonly name: string; readonly options: NodeEngineOpt
     name: `onnxruntime-node, 1 thread, ${availableParallelism()} prepare workers (bcd analyze)`,
     options: { runtime: 'onnxruntime-node', threads: 1, workers: availableParallelism() },
   },
+  {
+    name: 'onnxruntime-node, 1 thread, noise samples after the results (the app)',
+    options: { runtime: 'onnxruntime-node', threads: 1 },
+    later: true,
+  },
+  {
+    name: `onnxruntime-node, 1 thread, ${availableParallelism()} prepare workers, noise samples after the results`,
+    options: { runtime: 'onnxruntime-node', threads: 1, workers: availableParallelism() },
+    later: true,
+  },
 ];
 
 const child = process.argv.indexOf('--config');
 if (child >= 0) {
   const config = CONFIGS[Number(process.argv[child + 1])];
   if (!config) throw new Error('unknown --config');
-  process.stdout.write(JSON.stringify(await measure(config.options)));
+  process.stdout.write(JSON.stringify(await measure(config.options, config.later === true)));
 } else {
   console.log(
     `Session: ${SESSION.length} photos from ../shared/data/photos, ${RUNS} runs after a warm-up; medians in ms.`,
@@ -133,6 +163,7 @@ if (child >= 0) {
     'embed/img',
     'photos/session',
     'scoring/session',
+    'noise samples later/session',
   ];
   console.log(header.join(' | '));
   for (const [name, f] of rows) {
@@ -144,16 +175,18 @@ if (child >= 0) {
   console.log('no noise samples, embedding-only scoring, one photo at a time), same run; medians:');
   const sequential = new Map<NodeEngineOptions['runtime'] | undefined, number>();
   for (const [i, [name, f]] of rows.entries()) {
-    const options = CONFIGS[i]!.options;
+    const { options, later } = CONFIGS[i]!;
     const after = f.session_ms + f.scoring_ms;
-    // With prepare workers the change stage overlaps the rest, so bcd-1.0.0's cost is that of the same runtime's
-    // first (sequential) row.
-    const before = options.workers ? sequential.get(options.runtime) : f.session_ms - 6 * f.change_ms;
-    if (!options.workers && !sequential.has(options.runtime))
+    // With prepare workers, or with the samples later, the change stage is not all in `session_ms`, so
+    // bcd-1.0.0's cost is that of the same runtime's first (sequential, eager) row.
+    const before =
+      options.workers || later ? sequential.get(options.runtime) : f.session_ms - 6 * f.change_ms;
+    if (!options.workers && !later && !sequential.has(options.runtime))
       sequential.set(options.runtime, before as number);
     if (before === undefined) continue;
+    const background = later ? `; then ${f.later_ms.toFixed(0)} ms of noise samples after the results` : '';
     console.log(
-      `  ${name}: ${before.toFixed(0)} ms → ${after.toFixed(0)} ms (+${(after - before).toFixed(0)} ms, ${(after / before).toFixed(2)}×)`,
+      `  ${name}: ${before.toFixed(0)} ms → ${after.toFixed(0)} ms to the results (+${(after - before).toFixed(0)} ms, ${(after / before).toFixed(2)}×)${background}`,
     );
   }
   const base = rows[0]?.[1];
