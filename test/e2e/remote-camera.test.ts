@@ -109,4 +109,30 @@ describe('phone as camera (two Chromium contexts, loopback WebRTC)', { timeout: 
     await phone.waitForState('ended');
     expect(await phone.statusText()).toBe('The bigger screen closed the link. You can close this page.');
   });
+
+  it('says plainly on both sides when the two cannot reach each other', async () => {
+    // A network that keeps devices apart: the phone's WebRTC finds no candidate it may use (relay only, no relay).
+    const isolated = await phoneContext(browser, server.url);
+    await isolated.addInitScript(() => {
+      const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native {
+        constructor(configuration?: RTCConfiguration) {
+          super({ ...configuration, iceTransportPolicy: 'relay' });
+        }
+      };
+    });
+    const { link } = await viewer.open();
+    const apart = new RemotePhonePage(await isolated.newPage());
+    await apart.open(link, 'connecting');
+    const failed = viewerPage.getByTestId('remote-failed');
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.innerText()).toMatch(
+      /^This screen and the phone cannot reach each other\. Both need to be on the same Wi-Fi network/,
+    );
+    await apart.waitForState('ended');
+    expect(await apart.statusText()).toMatch(/^This phone and the bigger screen cannot reach each other\./);
+    await viewer.screenshot('remote-camera-cannot-connect');
+    await apart.screenshot('remote-camera-phone-cannot-connect');
+    await isolated.close();
+  });
 });

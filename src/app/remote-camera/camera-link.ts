@@ -1,6 +1,6 @@
 import { CLOSE, type ServerMessage } from '../../signaling/protocol.ts';
 import { capturePhoto } from '../camera/capture.ts';
-import { CANNOT_CONNECT, closeText } from '../text/remote-camera.ts';
+import { cannotConnectText, closeText } from '../text/remote-camera.ts';
 import type { PhotoHeader } from './channel-protocol.ts';
 import { PeerLink } from './peer.ts';
 import { PhotoReceiver, sendMessage, sendPhoto } from './photo-transfer.ts';
@@ -39,13 +39,19 @@ export class CameraLink {
   private stopped = false;
   private photosSent = 0;
   private lastSha256: string | null = null;
+  private state: CameraStatus['state'] = 'joining';
 
   constructor(
     private readonly code: string,
     private readonly stream: MediaStream,
     private readonly video: HTMLVideoElement,
-    private readonly onStatus: (status: CameraStatus) => void,
+    private readonly report: (status: CameraStatus) => void,
   ) {}
+
+  private onStatus(status: CameraStatus): void {
+    this.state = status.state;
+    this.report(status);
+  }
 
   /** Joins the room (with the kept token if this page was in it before). */
   start(): void {
@@ -112,7 +118,7 @@ export class CameraLink {
       onState: (state) => {
         if (peer !== this.peer) return;
         if (state === 'connected') this.live();
-        if (state === 'failed') this.onStatus({ state: 'ended', message: CANNOT_CONNECT });
+        if (state === 'failed') this.onStatus({ state: 'ended', message: cannotConnectText('camera') });
       },
       onChannelMessage: (data) => receiver.receive(data),
     });
@@ -156,6 +162,11 @@ export class CameraLink {
     if (code !== CLOSE.replaced) sessionStorage.removeItem(tokenKey(this.code));
     this.peer?.close();
     this.peer = null;
-    this.onStatus({ state: 'ended', message: closeText(code, 'camera') });
+    // The viewer gives up on a connection that does not come up and closes the room; the phone hears only that.
+    const gaveUp = code === CLOSE.roomClosed && this.state === 'connecting';
+    this.onStatus({
+      state: 'ended',
+      message: gaveUp ? cannotConnectText('camera') : closeText(code, 'camera'),
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { CLOSE, type ServerMessage } from '../../signaling/protocol.ts';
 import { routeHref } from '../state/router.ts';
-import { CANNOT_CONNECT, closeText } from '../text/remote-camera.ts';
+import { cannotConnectText, closeText } from '../text/remote-camera.ts';
 import { PeerLink } from './peer.ts';
 import { PhotoReceiver, sendMessage, type ReceivedPhoto } from './photo-transfer.ts';
 import { SignalingSocket, isDrop, type Introduction } from './signaling.ts';
@@ -128,7 +128,7 @@ export class ViewerLink {
         this.dropPeer();
         this.peer = this.newPeer();
         this.armConnectTimer();
-        await this.peer.handle(message).catch(() => this.fail(CANNOT_CONNECT));
+        await this.peer.handle(message).catch(() => this.fail(cannotConnectText('viewer')));
         return;
       default:
         await this.peer?.handle(message).catch(() => undefined);
@@ -144,7 +144,7 @@ export class ViewerLink {
       onState: (state) => {
         if (peer !== this.peer) return;
         if (state === 'connected') clearTimeout(this.connectTimer);
-        if (state === 'failed') this.fail(CANNOT_CONNECT);
+        if (state === 'failed') this.fail(cannotConnectText('viewer'));
       },
       onChannelMessage: (data) => this.receiver.receive(data),
     });
@@ -155,7 +155,7 @@ export class ViewerLink {
   private armConnectTimer(): void {
     clearTimeout(this.connectTimer);
     this.connectTimer = setTimeout(() => {
-      if (this.peer?.connection.connectionState !== 'connected') this.fail(CANNOT_CONNECT);
+      if (this.peer?.connection.connectionState !== 'connected') this.fail(cannotConnectText('viewer'));
     }, CONNECT_TIMEOUT_MS);
   }
 

@@ -87,6 +87,10 @@ function CameraStream(props: { code: string }) {
   }, [props.code]);
 
   const ended = status.state === 'ended';
+  useEffect(() => {
+    // Once the link has ended the camera has nothing to serve: it is switched off, not left on.
+    if (ended) (video.current?.srcObject as MediaStream | null)?.getTracks().forEach((t) => t.stop());
+  }, [ended]);
   return (
     <div class="camera remote-phone" role="dialog" aria-modal="true" aria-labelledby="phone-title">
       <div class="camera-top">

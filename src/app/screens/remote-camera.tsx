@@ -68,8 +68,8 @@ export function RemoteCameraScreen(props: { angle?: string }) {
       )}
       {status.state === 'failed' && (
         <Notice kind="stop" testId="remote-failed">
-          {status.message}{' '}
-          <button type="button" onClick={() => link.current?.start()}>
+          <p>{status.message}</p>
+          <button type="button" class="primary" onClick={() => link.current?.start()}>
             New code
           </button>
         </Notice>

@@ -1,10 +1,14 @@
 import { CLOSE } from '../../signaling/protocol.ts';
 import type { CameraStatus } from '../remote-camera/camera-link.ts';
 
-/** When the two devices have no path to each other: what to check, in plain words. */
-export const CANNOT_CONNECT =
-  'This screen and the phone cannot reach each other. Both need to be on the same Wi-Fi network; some networks ' +
-  '(guest or public Wi-Fi) keep devices apart. Try again, or take the photos on the phone itself.';
+/** When the two devices have no path to each other: what to check, in plain words, as each side says it. */
+export function cannotConnectText(role: 'viewer' | 'camera'): string {
+  const pair = role === 'viewer' ? 'This screen and the phone' : 'This phone and the bigger screen';
+  return (
+    `${pair} cannot reach each other. Both need to be on the same Wi-Fi network; some networks (guest or public ` +
+    'Wi-Fi) keep devices apart. Try again, or take the photos on the phone itself.'
+  );
+}
 
 /** Why the relay ended a connection, for the person (by the relay's close code; see `CLOSE`). */
 export function closeText(code: number, role: 'viewer' | 'camera'): string {
