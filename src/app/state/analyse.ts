@@ -221,7 +221,8 @@ export async function analyseSession(
   );
   if (await hasLaterSession(place)) {
     report(total, 'scoring', 0.15);
-    await rescoreHistory({ signal: options.signal });
+    // Not cancellable: the session is stored, and a cancel now would leave the draft to be analysed twice.
+    await rescoreHistory();
   }
   // Asked after the first save: the browser decides, and it may agree more readily once data exists.
   void requestPersistentStorage();
