@@ -1,6 +1,8 @@
 import type { DraftPhoto, SlotMessage } from '../state/draft.ts';
 import { addPhotos, dismissMessage, removePhoto } from '../state/draft.ts';
+import { angleStatus } from '../state/capture.ts';
 import { angleName } from '../text/angles.ts';
+import { ANGLE_STATUS_WORDS } from '../text/capture.ts';
 import { captureAlignmentHint } from '../text/change.ts';
 import { Notice } from './notice.tsx';
 import { QualityFigures } from './quality-figures.tsx';
@@ -55,14 +57,15 @@ export function AngleSlot(props: {
 }) {
   const { angle } = props;
   const inputId = `file-${angle}`;
+  const status = angleStatus(props.photos, angle);
   return (
     <section class="card" data-testid={`slot-${angle}`} aria-labelledby={`slot-title-${angle}`}>
       <div class="spread">
         <h3 id={`slot-title-${angle}`}>{angleName(angle)}</h3>
-        <span class="muted">
+        <span class="muted" data-testid="slot-status" data-status={status}>
           {props.photos.length === 0
             ? 'No photo (optional)'
-            : `${props.photos.length} photo${props.photos.length > 1 ? 's' : ''}`}
+            : `${props.photos.length} photo${props.photos.length > 1 ? 's' : ''} · ${ANGLE_STATUS_WORDS[status]}`}
         </span>
       </div>
       {props.photos.length > 0 && (

@@ -5,7 +5,8 @@ import { formatShortDateTime } from '../text/format.ts';
 import { CompareViews } from './compare-views.tsx';
 
 /**
- * The Compare screen's viewer: one angle (picked among those both sessions have) of two sessions lined up on the
+ * The Compare screen's viewer (give it a `key` of the sessions and angle, so a new pick starts from "loading"
+ * instead of showing the previous pair for a moment): one angle (picked among those both sessions have) of two sessions lined up on the
  * earlier one's frame, side by side, by slider, by flicker, or as a timelapse over every session.
  */
 export function AngleViewer(props: {
@@ -21,7 +22,13 @@ export function AngleViewer(props: {
   const pair = useAsync(() => viewerPair(a, b, angle), [a, b, angle]);
   const timelapse = useAsync(() => angleTimelapse(angle), [angle]);
   return (
-    <section class="card" aria-labelledby="viewer-title" data-testid="angle-viewer" data-angle={angle}>
+    <section
+      class="card"
+      aria-labelledby="viewer-title"
+      data-testid="angle-viewer"
+      data-angle={angle}
+      data-timelapse={timelapse.status}
+    >
       <div class="spread">
         <h2 id="viewer-title" class="card-title">
           Look closer
@@ -51,7 +58,6 @@ export function AngleViewer(props: {
       )}
       {pair.status === 'ready' && pair.value && (
         <CompareViews
-          key={`${a}-${b}-${angle}`}
           pair={pair.value.pair}
           map={pair.value.map}
           angleName={angleName(angle)}

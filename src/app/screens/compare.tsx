@@ -76,6 +76,7 @@ function ComparisonView(props: { a: string; b: string; dates: ReadonlyMap<string
         </Figure>
       </div>
       <AngleViewer
+        key={`${props.a} ${props.b} ${shown}`}
         a={props.a}
         b={props.b}
         angle={shown}
