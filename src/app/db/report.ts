@@ -1,4 +1,5 @@
 import { byTakenAt } from '../../core/scoring/index.ts';
+import { bestChangeOf, currentChanges } from './changes.ts';
 import { loadSessionResult, type SessionResult } from './results.ts';
 import type { ImageRow, SessionRow } from './schema.ts';
 import { db } from './schema.ts';
@@ -10,9 +11,20 @@ export interface ReportSource {
   readonly earlier: ReadonlyMap<string, { session: SessionRow; image: ImageRow }>;
 }
 
-/** The photo of `angle` a session is shown by: its first (position 0) photo of the angle. */
-export function firstPhoto(images: readonly ImageRow[], angle: string): ImageRow | undefined {
-  return images.filter((i) => i.angle === angle).sort((a, b) => a.position - b.position)[0];
+/**
+ * The photo of `angle` a session is shown by in the report: the one the change engine compared (`bestChangeOf`),
+ * or its first photo of the angle when none has a change raster of the analysis version in use.
+ */
+export async function comparedPhoto(sessionId: string, angle: string): Promise<ImageRow | undefined> {
+  const [images, changes] = await Promise.all([
+    db.images.where('[session_id+angle]').equals([sessionId, angle]).toArray(),
+    currentChanges([sessionId]),
+  ]);
+  const change = bestChangeOf(images, changes, angle);
+  const compared = images.find(
+    (i) => i.id !== undefined && change !== undefined && changes.get(i.id) === change,
+  );
+  return compared ?? images.sort((a, b) => a.position - b.position)[0];
 }
 
 /**
@@ -39,11 +51,10 @@ export async function loadReportSources(
       for (const angle of result.angles) {
         const referenceId = angle.registration?.reference_session_id;
         if (!referenceId) continue;
-        const [session, images] = await Promise.all([
+        const [session, image] = await Promise.all([
           db.sessions.get(referenceId),
-          db.images.where('[session_id+angle]').equals([referenceId, angle.angle]).toArray(),
+          comparedPhoto(referenceId, angle.angle),
         ]);
-        const image = firstPhoto(images, angle.angle);
         if (session && image) earlier.set(angle.angle, { session, image });
       }
       return { result, earlier };

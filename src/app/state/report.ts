@@ -1,5 +1,5 @@
 import { DEFAULT_MODEL_ID } from '../analysis/client.ts';
-import { firstPhoto, loadReportSources, type ReportSource } from '../db/report.ts';
+import { comparedPhoto, loadReportSources, type ReportSource } from '../db/report.ts';
 import { listSessions, type SessionSummary } from '../db/sessions.ts';
 import type { ReportAngle, ReportContents, ReportSession } from '../report/contents.ts';
 import { reportChangeMap, reportPhoto } from '../report/images.ts';
@@ -19,7 +19,7 @@ async function reportAngles(source: ReportSource): Promise<ReportAngle[]> {
   const { result, earlier } = source;
   const angles: ReportAngle[] = [];
   for (const angle of result.angles) {
-    const image = firstPhoto(result.images, angle.angle);
+    const image = await comparedPhoto(result.session.id, angle.angle);
     if (!image) continue;
     const reference = earlier.get(angle.angle);
     const local = angle.change_method === 'registered_local_change';
