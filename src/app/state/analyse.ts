@@ -67,7 +67,8 @@ function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; positio
  * (`rescoreHistory`), so each session is still compared with the ones before it. Then wakes the sync engine.
  * @returns the new session's id.
  * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
- *   StorageFullError when the device is out of space (nothing is stored).
+ *   StorageFullError when the device is out of space (nothing is stored; or, when it runs out while the history
+ *   is scored again, the session is stored and the other sessions keep their earlier analyses until re-analysis).
  */
 export async function analyseSession(
   photos: readonly DraftPhoto[],
