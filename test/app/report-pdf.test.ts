@@ -16,7 +16,7 @@ const image = async (file: string, width: number, height: number): Promise<Repor
 });
 
 describe('the report PDF', () => {
-  it('holds each session and angle, dated, with its pictures and the no-diagnosis line on every page', async () => {
+  it('holds each session and angle, dated, with its pictures and the no-medical-opinion line on every page', async () => {
     const photo = await image('kphotoalbum__jesper.jpg', 480, 640);
     const earlier = await image('kphotoalbum__jesper_2.jpg', 480, 640);
     const map = await image('python3-skimage__chelsea.png', 451, 300);
@@ -59,7 +59,7 @@ describe('the report PDF', () => {
     const pdf = await readPdf(await buildReportPdf(contents));
     // Cover; session 1 (one angle); session 2: four angle blocks at two per page.
     expect(pdf.pages).toBe(4);
-    for (const page of pdf.text) expect(page).toContain(REPORT_TEXT.noDiagnosis);
+    for (const page of pdf.text) expect(page).toContain(REPORT_TEXT.noMedicalOpinion);
     const all = pdf.text.join('\n');
     for (const s of contents.sessions) expect(all).toContain(`Session of ${formatDateTime(s.takenAt)}`);
     expect(all).toContain('Session of');

@@ -14,7 +14,7 @@ import type { ReportAngle, ReportContents, ReportImage, ReportSession } from './
 const PAGE = { width: 595.28, height: 841.89 };
 const MARGIN = 40;
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
-/** Space kept at the bottom of every page for the no-diagnosis line and the page number. */
+/** Space kept at the bottom of every page for the no-medical-opinion line and the page number. */
 const FOOTER_HEIGHT = 42;
 const GAP = 10;
 /** Three pictures side by side per angle: earlier photo, this photo, change map. */
@@ -193,7 +193,7 @@ function sessionHeading(layout: Layout, session: ReportSession, continued: boole
   );
 }
 
-/** The no-diagnosis line and "Page i of n" at the foot of every page. */
+/** The no-medical-opinion line and "Page i of n" at the foot of every page. */
 function footers(doc: PDFDocument, font: PDFFont): void {
   const pages = doc.getPages();
   pages.forEach((page, i) => {
@@ -203,7 +203,7 @@ function footers(doc: PDFDocument, font: PDFFont): void {
       thickness: 0.5,
       color: FRAME,
     });
-    wrap(REPORT_TEXT.noDiagnosis, font, 8.5, CONTENT_WIDTH - 60).forEach((line, l) =>
+    wrap(REPORT_TEXT.noMedicalOpinion, font, 8.5, CONTENT_WIDTH - 60).forEach((line, l) =>
       page.drawText(line, { x: MARGIN, y: MARGIN + 16 - l * 11, size: 8.5, font, color: TEXT }),
     );
     const number = `Page ${i + 1} of ${pages.length}`;
@@ -219,9 +219,9 @@ function footers(doc: PDFDocument, font: PDFFont): void {
 
 /**
  * Builds the report for a clinician as a PDF, on the device, with pdf-lib: a first page with what BCD is, how to
- * read the report, each chosen session's scores and the line that BCD does not diagnose; then, per session and
+ * read the report, each chosen session's scores and the line that BCD gives no medical opinion; then, per session and
  * angle, the dated photo pair, the change map, the change score with its level and the neutral words of how it
- * was measured. Every page carries the no-diagnosis line. A4 portrait, standard fonts (no font file embedded).
+ * was measured. Every page carries that line. A4 portrait, standard fonts (no font file embedded).
  * @param contents the chosen sessions, oldest first, with their photos already encoded (JPEG or PNG).
  * @returns the PDF's bytes.
  * @throws Error when `contents` holds no session, or an image's bytes are not the JPEG or PNG they claim to be.
@@ -245,7 +245,7 @@ export async function buildReportPdf(contents: ReportContents): Promise<Uint8Arr
       contents.sessions.map((s) => formatDate(s.takenAt)).join(' · '),
     { colour: MUTED, after: 10 },
   );
-  layout.paragraph(REPORT_TEXT.noDiagnosis, { size: 11, bold: true, after: 10 });
+  layout.paragraph(REPORT_TEXT.noMedicalOpinion, { size: 11, bold: true, after: 10 });
   layout.paragraph(REPORT_TEXT.intro, { after: 8 });
   layout.paragraph(REPORT_TEXT.howToRead, { after: 14 });
   layout.paragraph('Sessions in this report', { size: 12, bold: true, after: 4 });

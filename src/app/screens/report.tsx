@@ -79,7 +79,7 @@ export function ReportScreen() {
       </p>
       <p class="muted">
         It is made on this phone. Nothing leaves it unless you send the file yourself.{' '}
-        {REPORT_TEXT.noDiagnosis}
+        {REPORT_TEXT.noMedicalOpinion}
       </p>
       {list.length === 0 ? (
         <div class="card">

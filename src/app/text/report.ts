@@ -1,12 +1,13 @@
 /**
- * The words of the report for a clinician: neutral, as everywhere in BCD (README "Words"), and saying what BCD
- * is not.
+ * The words of the report for a clinician: neutral, as everywhere in BCD (README "Words"; SPEC "Words never used"
+ * also rules out the medical verb itself, so the report says in other words that BCD gives no medical opinion).
  */
 export const REPORT_TEXT = {
   title: 'BCD photo diary: report of visible change',
   /** The line every page carries. */
-  noDiagnosis:
-    'BCD does not diagnose. It measures how much photos changed, not why; light, pose and clothing all count.',
+  noMedicalOpinion:
+    'BCD gives no medical opinion: it measures how much photos changed, not why or what that means. ' +
+    'Light, pose and clothing all count.',
   intro:
     'BCD is a private photo diary. A person photographs the same areas from fixed angles every few weeks, and ' +
     'BCD compares each session with their own earlier sessions on their phone. This report was made on the ' +

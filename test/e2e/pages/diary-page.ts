@@ -10,6 +10,17 @@ export interface ShownReminder {
 
 /** A session's date on its Results screen, its reminders on History and Settings, and the report chooser. */
 export class DiaryPage extends AppPage {
+  /**
+   * Analyses the New session screen's draft and waits for its Results. A session dated before stored ones scores
+   * the history again, and the machine's two cores are shared, so this waits longer than `NewSessionPage.analyse`.
+   */
+  async analyse(): Promise<string> {
+    await this.page.getByTestId('analyse').click();
+    const results = this.page.getByTestId('results');
+    await results.waitFor({ timeout: 900_000 });
+    return (await results.getAttribute('data-session-id')) ?? '';
+  }
+
   /** The session's date (`taken_at`) as its Results screen holds it. */
   async sessionDate(): Promise<string> {
     return (await this.page.getByTestId('session-date').getAttribute('data-taken-at')) ?? '';
@@ -20,7 +31,7 @@ export class DiaryPage extends AppPage {
     await this.page.getByTestId('edit-session-date').click();
     await this.page.getByTestId('session-date-input').fill(localDateTime);
     await this.page.getByTestId('save-session-date').click();
-    await this.page.getByTestId('session-date').waitFor({ timeout: 180_000 });
+    await this.page.getByTestId('session-date').waitFor({ timeout: 600_000 });
   }
 
   /** Picks a reminder cadence in Settings (null: off) and waits until Settings shows it. */
