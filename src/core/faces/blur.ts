@@ -44,22 +44,24 @@ export function blurFaces(image: RgbaImage, faces: readonly FaceBox[]): void {
       for (let bx = x0; bx < x1; bx += block) {
         const ey = Math.min(y1, by + block);
         const ex = Math.min(x1, bx + block);
-        const sum = [0, 0, 0];
+        let r = 0;
+        let g = 0;
+        let b = 0;
         for (let y = by; y < ey; y++) {
           for (let x = bx; x < ex; x++) {
             const i = (y * width + x) * 4;
-            sum[0] += data[i] ?? 0;
-            sum[1] += data[i + 1] ?? 0;
-            sum[2] += data[i + 2] ?? 0;
+            r += data[i] ?? 0;
+            g += data[i + 1] ?? 0;
+            b += data[i + 2] ?? 0;
           }
         }
         const n = (ey - by) * (ex - bx);
         for (let y = by; y < ey; y++) {
           for (let x = bx; x < ex; x++) {
             const i = (y * width + x) * 4;
-            data[i] = (sum[0] ?? 0) / n;
-            data[i + 1] = (sum[1] ?? 0) / n;
-            data[i + 2] = (sum[2] ?? 0) / n;
+            data[i] = r / n;
+            data[i + 1] = g / n;
+            data[i + 2] = b / n;
           }
         }
       }
