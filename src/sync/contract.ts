@@ -24,6 +24,17 @@ export const SYNC_CONTRACT_VERSION = '1';
 /** Request headers of an image upload. */
 export const HEADER_ANGLE = 'x-angle';
 export const HEADER_SHA256 = 'x-sha256';
+/**
+ * Request header of an image upload: what the device did about faces in the photo (`FACES_IN_IMAGE`). Optional, so
+ * that apps from before face detection still upload (stored as not recorded).
+ */
+export const HEADER_FACES = 'x-faces';
+/**
+ * `none`: the device's detector found no face; `blurred`: it found faces and blurred them in these bytes;
+ * `unblurred`: it found faces and left them, under the participant's `faces` consent.
+ */
+export const FACES_IN_IMAGE = ['none', 'blurred', 'unblurred'] as const;
+export type FacesInImage = (typeof FACES_IN_IMAGE)[number];
 /** Request header of an enrolment on a server that enrols a closed study only (its `ENROLMENT_CODE`). */
 export const HEADER_ENROLMENT_CODE = 'x-enrolment-code';
 
@@ -55,7 +66,8 @@ export const AngleSchema = z
 export const ModelIdSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/);
 
 /** What a participant may share. Each upload route requires one scope (see `SCOPE_OF_ROUTE`). */
-export const CONSENT_SCOPES = ['sessions', 'images', 'embeddings', 'logs', 'feedback'] as const;
+// `faces`: photos may show faces unblurred (without it the device blurs them and the server refuses a face).
+export const CONSENT_SCOPES = ['sessions', 'images', 'embeddings', 'logs', 'feedback', 'faces'] as const;
 export const ConsentScopeSchema = z.enum(CONSENT_SCOPES);
 export type ConsentScope = z.infer<typeof ConsentScopeSchema>;
 
@@ -295,6 +307,7 @@ export const ImageUploadHeadersSchema = z.object({
   [HEADER_ANGLE]: AngleSchema,
   [HEADER_SHA256]: z.string().regex(/^[0-9a-f]{64}$/, 'lower-case hex sha256 of the body'),
   'content-type': z.enum(IMAGE_CONTENT_TYPES),
+  [HEADER_FACES]: z.enum(FACES_IN_IMAGE).optional(),
 });
 
 export const ImageUploadResponseSchema = z.object({
