@@ -16,9 +16,14 @@ import { HistoryPage } from './pages/history-page.ts';
 import { NewSessionPage } from './pages/new-session-page.ts';
 import { ResultsPage, type ResultFigures } from './pages/results-page.ts';
 import { expectSameAsCli } from './parity.ts';
-import { buildApp, startPreview, type Preview } from './server.ts';
+import { ROOT, buildApp, startPreview, type Preview } from './server.ts';
 
 const PHOTOS = join(import.meta.dirname, '../../../shared/data/photos');
+/**
+ * This suite's own build: it runs for many minutes, and the shared one is replaced whenever a source changes (the
+ * served app would then offer an update in the middle of the run).
+ */
+const OWN_BUILD = join(ROOT, 'test/.out/dist-diary');
 const photo = (name: string) => join(PHOTOS, name);
 
 /**
@@ -71,8 +76,8 @@ describe('session dates, reminders and the report in headless Chromium', { timeo
       expect(times.every((t) => t !== null)).toBe(true);
       dates.push(new Date(Math.min(...times.map((t) => (t as Date).getTime()))).toISOString());
     }
-    await buildApp();
-    preview = await startPreview();
+    await buildApp(OWN_BUILD);
+    preview = await startPreview(undefined, OWN_BUILD);
     browser = await launchBrowser();
     context = await phoneContext(browser, preview.url);
     page = await context.newPage();

@@ -21,10 +21,12 @@ export function buildEnv(): NodeJS.ProcessEnv {
 /**
  * Builds the app into {@link OUT_DIR} with `vite build`, unless it holds a build newer than every source: the e2e
  * files of one run share one build (a lock makes a second caller wait for the first one's build).
+ * @param outDir another folder, for a suite that must not see the shared build replaced while it runs (the build
+ *   is replaced whenever a source changed, e.g. while others edit the same checkout).
  * @throws Error with Vite's output on failure.
  */
-export async function buildApp(): Promise<void> {
-  await buildPwaIfStale(ROOT, OUT_DIR);
+export async function buildApp(outDir = OUT_DIR): Promise<void> {
+  await buildPwaIfStale(ROOT, outDir);
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -46,14 +48,15 @@ export interface Preview {
 }
 
 /**
- * Serves {@link OUT_DIR} with `vite preview` (COOP/COEP headers from vite.config.ts) on `port`, by default a
- * random free one. Serving again on the same port keeps the origin, and so the app's data and service worker.
+ * Serves {@link OUT_DIR} (or `outDir`, as built by {@link buildApp}) with `vite preview` (COOP/COEP headers from
+ * vite.config.ts) on `port`, by default a random free one. Serving again on the same port keeps the origin, and so
+ * the app's data and service worker.
  */
-export async function startPreview(port?: number): Promise<Preview> {
+export async function startPreview(port?: number, outDir = OUT_DIR): Promise<Preview> {
   port ??= await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [VITE, 'preview', '--outDir', OUT_DIR, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    [VITE, 'preview', '--outDir', outDir, '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
     { cwd: ROOT, env: buildEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = `http://127.0.0.1:${port}/`;
