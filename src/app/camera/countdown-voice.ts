@@ -12,6 +12,7 @@ export function speakCountdown(seconds: number): void {
   if (!canSpeak()) return;
   speechSynthesis.cancel();
   const utterance = new SpeechSynthesisUtterance(String(seconds));
+  // A little quicker than speech, so each number is said well within its second.
   utterance.rate = 1.2;
   speechSynthesis.speak(utterance);
 }

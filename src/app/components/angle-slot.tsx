@@ -61,7 +61,9 @@ export function AngleSlot(props: {
   return (
     <section class="card" data-testid={`slot-${angle}`} aria-labelledby={`slot-title-${angle}`}>
       <div class="spread">
-        <h3 id={`slot-title-${angle}`}>{angleName(angle)}</h3>
+        <h2 id={`slot-title-${angle}`} class="slot-title">
+          {angleName(angle)}
+        </h2>
         <span class="muted" data-testid="slot-status" data-status={status}>
           {props.photos.length === 0
             ? 'No photo (optional)'

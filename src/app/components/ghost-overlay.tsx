@@ -22,7 +22,8 @@ export function GhostOverlay(props: { reference: OverlayReference; mode: Overlay
     setDrawn(undefined);
     void createImageBitmap(reference.blob, { imageOrientation: 'from-image' }).then((bitmap) => {
       const target = canvas.current;
-      const context = target?.getContext('2d', { willReadFrequently: mode === 'outline' });
+      // Read back for the outline: a CPU-backed canvas reads without a GPU round trip.
+      const context = target?.getContext('2d', { willReadFrequently: true });
       if (!current || !target || !context) return bitmap.close();
       const scale = Math.min(1, OVERLAY_LONG_SIDE / Math.max(bitmap.width, bitmap.height));
       target.width = Math.round(bitmap.width * scale);

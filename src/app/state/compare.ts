@@ -89,25 +89,23 @@ export interface TimelapseFrame {
  */
 export async function angleTimelapse(angle: string): Promise<TimelapseFrame[]> {
   const sessions = (await analysedSessions()).filter((s) => s.angles.includes(angle));
-  const withRaster: SessionRow[] = [];
-  for (const s of sessions) if (await sessionAngleRaster(s.id, angle)) withRaster.push(s);
-  const [first] = withRaster;
-  if (!first) return [];
+  let first: SessionRow | undefined;
   const frames: TimelapseFrame[] = [];
-  for (const session of withRaster) {
-    // Each call transfers its rasters to the worker, so each reads its own copies.
-    const [reference, photo] = await Promise.all([
-      sessionAngleRaster(first.id, angle),
-      sessionAngleRaster(session.id, angle),
-    ]);
-    if (!reference || !photo) continue;
+  for (const session of sessions) {
+    // Each registration transfers its rasters to the worker, so each reads its own copies.
+    const photo = await sessionAngleRaster(session.id, angle);
+    if (!photo) continue;
+    first ??= session;
+    const reference = await sessionAngleRaster(first.id, angle);
+    if (!reference) continue;
     const pair = await analysisClient().registeredPair(reference, photo);
+    const isFirst = session.id === first.id;
     frames.push({
       session,
-      rgba: session.id === first.id ? pair.reference : pair.photo,
+      rgba: isFirst ? pair.reference : pair.photo,
       width: pair.width,
       height: pair.height,
-      linedUp: session.id === first.id || pair.registration.method !== 'failed',
+      linedUp: isFirst || pair.registration.method !== 'failed',
     });
   }
   return frames;
