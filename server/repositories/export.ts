@@ -32,6 +32,8 @@ export interface ExportImageRow {
   readonly sha256: string | null;
   readonly byte_size: number | null;
   readonly content_type: string | null;
+  /** What the device did about faces (`FACES_IN_IMAGE`); null when not recorded. */
+  readonly faces: string | null;
   readonly received_at: Date | null;
   readonly image_quality_score: number | null;
   readonly blur_score: number | null;
@@ -75,7 +77,8 @@ export function participantImages(db: Queryable, participantId: string): Promise
        ORDER BY session_id, received_at DESC, analysis_version DESC, model_id
      )
      SELECT s.participant_id, s.id AS session_id, s.captured_at, s.images_expected,
-            i.id AS image_id, i.angle, i.storage_path, i.sha256, i.byte_size, i.content_type, i.received_at,
+            i.id AS image_id, i.angle, i.storage_path, i.sha256, i.byte_size, i.content_type, i.faces,
+            i.received_at,
             i.image_quality_score, i.blur_score, i.brightness, i.contrast, i.clipped_fraction, i.quality_flags,
             l.model_id, l.analysis_version, l.overall_score, l.variation_level AS session_variation_level,
             l.angle_aware_score, l.session_quality_score, l.analysis_confidence_score,

@@ -1,4 +1,4 @@
-import type { ImageQuality } from '../../src/sync/contract.ts';
+import type { FacesInImage, ImageQuality } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
 
 export interface ImageRow {
@@ -69,6 +69,8 @@ export interface StoredImageValues {
   readonly sha256: string;
   readonly byteSize: number;
   readonly contentType: string;
+  /** The upload's `x-faces`; null when the app did not say. */
+  readonly faces: FacesInImage | null;
 }
 
 /**
@@ -79,17 +81,28 @@ export interface StoredImageValues {
 export async function recordStoredImage(db: Queryable, v: StoredImageValues): Promise<boolean> {
   const rows = await db.query(
     `INSERT INTO images (session_id, id, participant_id, angle, storage_path, sha256, byte_size, content_type,
-                         received_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
+                         faces, received_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
      ON CONFLICT (session_id, id) DO UPDATE SET
        storage_path = EXCLUDED.storage_path,
        sha256 = EXCLUDED.sha256,
        byte_size = EXCLUDED.byte_size,
        content_type = EXCLUDED.content_type,
+       faces = EXCLUDED.faces,
        received_at = EXCLUDED.received_at
      WHERE images.angle = EXCLUDED.angle AND images.sha256 IS NULL
      RETURNING id`,
-    [v.sessionId, v.imageId, v.participantId, v.angle, v.storagePath, v.sha256, v.byteSize, v.contentType],
+    [
+      v.sessionId,
+      v.imageId,
+      v.participantId,
+      v.angle,
+      v.storagePath,
+      v.sha256,
+      v.byteSize,
+      v.contentType,
+      v.faces,
+    ],
   );
   return rows.length > 0;
 }

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   HEADER_ANGLE,
+  HEADER_FACES,
   HEADER_SHA256,
   IMAGE_CONTENT_TYPES,
   ImageUploadHeadersSchema,
@@ -33,7 +34,7 @@ export const imageRoutes: FastifyPluginAsyncZod<{
         summary: `Upload an image's bytes with ${HEADER_ANGLE} and ${HEADER_SHA256} (idempotent)`,
         description:
           'JPEG or PNG without metadata: EXIF, GPS, XMP, IPTC, comments, text chunks or trailing data ' +
-          'are refused with 422.',
+          'are refused with 422, and so is a photo showing a face when the consent does not include `faces`.',
         security: BEARER,
         params: ImageParamsSchema,
         headers: z.looseObject(ImageUploadHeadersSchema.shape),
@@ -49,6 +50,7 @@ export const imageRoutes: FastifyPluginAsyncZod<{
         sha256: request.headers[HEADER_SHA256],
         contentType: request.headers['content-type'],
         bytes: new Uint8Array(body.buffer, body.byteOffset, body.byteLength),
+        faces: request.headers[HEADER_FACES] ?? null,
       });
     },
   );

@@ -1,5 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SCOPE_OF_UPLOAD, type ImageContentType, type ImageUploadResponse } from '../../src/sync/contract.ts';
+import {
+  SCOPE_OF_UPLOAD,
+  type FacesInImage,
+  type ImageContentType,
+  type ImageUploadResponse,
+} from '../../src/sync/contract.ts';
 import {
   detectImageFormat,
   findImageMetadata,
@@ -22,10 +27,12 @@ import {
   recordStoredImage,
   storagePathInUse,
 } from '../repositories/images.ts';
+import { currentConsent } from '../repositories/consents.ts';
 import { lockParticipant } from '../repositories/participants.ts';
 import { findOwnSession, setSessionError, type SessionRow } from '../repositories/sessions.ts';
 import { imagePath, type ImageStore } from '../storage/image-store.ts';
 import type { ConsentService } from './consent-service.ts';
+import { checkNoFace } from './face-check.ts';
 import { checkImageDecodes } from './image-decode-check.ts';
 import { checkPngDataEnds } from './png-data-check.ts';
 
@@ -50,6 +57,8 @@ export interface ImageUpload {
   readonly sha256: string;
   readonly contentType: ImageContentType;
   readonly bytes: Uint8Array;
+  /** The app's `x-faces`: what it did about faces in these bytes; null from apps before face detection. */
+  readonly faces: FacesInImage | null;
 }
 
 /** The metadata blocks left in the image; a malformed file is refused (422). */
@@ -130,7 +139,8 @@ export class ImageService {
    * write (`stored: false`). Refusals of a well-authenticated upload are recorded on the session (its sync
    * status turns `failed`) until an image of the session is accepted.
    * @throws ApiError 403 (consent `images`), 404 (session), 400 (sha256 mismatch), 422 (metadata, not the
-   *   declared type, or pixels that do not decode to the header's size), 409 (other bytes or angle already stored
+   *   declared type, pixels that do not decode to the header's size, or a face the detector finds while the
+   *   consent does not include `faces`), 409 (other bytes or angle already stored
    *   under this image id, `images_expected` reached, or the participant withdrawn meanwhile), 413 (the
    *   participant's stored images or bytes at their cap).
    */
@@ -185,6 +195,8 @@ export class ImageService {
     // Cheap refusals first (no decode, no write); the transaction below checks again under the participant's lock.
     await checkRoom(this.db, session, participantId, upload.bytes.byteLength, this.limits);
     await checkImageDecodes(upload.bytes, this.limits.maxImagePixels);
+    const consent = await currentConsent(this.db, participantId);
+    if (!consent?.scopes.includes('faces')) await checkNoFace(upload.bytes, this.limits.maxImagePixels);
     if (upload.contentType === 'image/png') checkPngDataEnds(upload.bytes);
 
     // The file is written outside the database transaction (which, on PGlite, is the one writer for everybody), to
@@ -221,6 +233,7 @@ export class ImageService {
             sha256: upload.sha256,
             byteSize: upload.bytes.byteLength,
             contentType: upload.contentType,
+            faces: upload.faces,
           })
         ) {
           return true;

@@ -119,6 +119,8 @@ function metadataLine(image: ExportImageRow, file: string | null, consent: Conse
     sha256: image.sha256,
     byte_size: image.byte_size,
     content_type: image.content_type,
+    // Whether faces were blurred on the device before upload: 'none' found, 'blurred', 'unblurred' (consented).
+    faces: image.faces,
     quality: hasQuality
       ? {
           image_quality_score: image.image_quality_score,
