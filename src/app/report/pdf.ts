@@ -163,7 +163,7 @@ async function angleBlock(layout: Layout, session: ReportSession, angle: ReportA
     angle.changeMap,
     MARGIN + 2 * (PICTURE + GAP),
     top,
-    'Change map over this photo, lined up with the earlier one',
+    angle.changeMap ? 'Change map over this photo, lined up with the earlier one' : 'Change map: none',
     angle.earlier ? REPORT_TEXT.noMap : REPORT_TEXT.firstPhoto,
   );
   layout.y = top - PICTURE - 26;
