@@ -24,6 +24,11 @@ const PHOTOS = join(import.meta.dirname, '../../../shared/data/photos');
  * served app would then offer an update in the middle of the run).
  */
 const OWN_BUILD = join(ROOT, 'test/.out/dist-diary');
+/** Two sessions of the repository's sample history (no EXIF dates: dated when entered); its left side changed. */
+const SAMPLES = ['2026-01-05', '2026-03-02'].map((day) => ({
+  front: [join(ROOT, 'samples/history', day, 'front.jpg')],
+  left_side: [join(ROOT, 'samples/history', day, 'left_side.jpg')],
+}));
 const photo = (name: string) => join(PHOTOS, name);
 
 /**
@@ -284,4 +289,40 @@ describe('session dates, reminders and the report in headless Chromium', { timeo
     expect(pdf.images[0]).toBe(0);
     for (const count of pdf.images.slice(1)) expect(count).toBeGreaterThanOrEqual(4);
   });
+
+  it('draws the change map into the report where the photos line up', async () => {
+    const newSession = new NewSessionPage(page);
+    const diary = new DiaryPage(page);
+    const samples: string[] = [];
+    for (const plan of SAMPLES) {
+      await newSession.open();
+      for (const [angle, files] of Object.entries(plan)) await newSession.addFiles(angle, files);
+      samples.push(await diary.analyse());
+    }
+    const results = new ResultsPage(page);
+    await results.open(samples[1] as string);
+    const figures = await results.figures();
+    const mapped = Object.entries(figures.angles).filter(([, a]) => a.changeMap !== '');
+    expect(mapped.length).toBeGreaterThan(0);
+    const history = new HistoryPage(page);
+    await history.open();
+    await diary.openReport();
+    await diary.chooseReportSessions([samples[1] as string]);
+    const report = await diary.makeReport();
+    await writeFile(join(SCREENS_DIR, 'diary-07-report-change-map.pdf'), report.bytes);
+    const pdf = await readPdf(report.bytes);
+    expect(pdf.pages).toBe(2);
+    expect(pdf.text[1]).toContain('Change map over this photo, lined up with the earlier one');
+    expect(pdf.text[1]).toContain(
+      `Earlier photo, ${await shownDateTime(page, await sessionTakenAt(samples[0] as string))}`,
+    );
+    // Per angle the earlier photo and this one, and one change map per angle that has one.
+    expect(pdf.images[1]).toBe(4 + mapped.length);
+  });
+
+  /** A session's date as its Results screen holds it. */
+  async function sessionTakenAt(id: string): Promise<string> {
+    await new ResultsPage(page).open(id);
+    return new DiaryPage(page).sessionDate();
+  }
 });
