@@ -6,6 +6,7 @@ import type { EmbedConfig, EmbedModelInfo } from './api.ts';
 import { modelGpuAdapter } from './gpu.ts';
 import { ORT_WASM_PATHS } from './ort-runtime.ts';
 import { wasmThreads } from './threads.ts';
+import { sha256Hex } from '../../src/core/sha256.ts';
 
 /**
  * Fetches the model named by the page's manifest from the app's own origin, checks its sha256 against the manifest
@@ -48,8 +49,7 @@ async function fetchOk(url: URL): Promise<Response> {
 }
 
 async function checkSha256(bytes: Uint8Array, manifest: ModelManifest, url: URL): Promise<void> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = await sha256Hex(bytes as Uint8Array<ArrayBuffer>);
   if (hex !== manifest.sha256) {
     throw new Error(
       `${url.pathname} has sha256 ${hex}, but model ${manifest.id}'s manifest says ${manifest.sha256}`,

@@ -4,16 +4,11 @@ import {
   type ChannelMessage,
   type PhotoHeader,
 } from './channel-protocol.ts';
+import { sha256Hex } from '../../core/sha256.ts';
 
 /** Above this much queued in the channel, the sender waits for it to drain to {@link LOW_WATER_BYTES}. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 const LOW_WATER_BYTES = 1024 * 1024;
-
-/** Lower-case hex SHA-256 of `bytes` (Web Crypto). */
-export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 function drained(channel: RTCDataChannel): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import type { ImageQuality } from '../../core/quality/index.ts';
 import { latestAngleRaster } from '../db/references.ts';
 import { angleName } from '../text/angles.ts';
 import { analysisClient } from './services.ts';
+import { sha256Hex } from '../../core/sha256.ts';
 
 /** Where a photo's quality check stands. */
 export type PhotoCheck =
@@ -70,11 +71,6 @@ export function useDraft(): Draft {
     return () => void listeners.delete(setValue);
   }, []);
   return value;
-}
-
-async function sha256Hex(file: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 function errorMessage(err: unknown): string {

@@ -5,6 +5,7 @@ import {
   stripImageMetadata,
 } from '../../sync/image-metadata.ts';
 import type { PreparedImage } from '../db/schema.ts';
+import { sha256Hex } from '../../core/sha256.ts';
 
 /** Re-encodes a photo from its decoded, upright pixels (the browser's `encodeUpright`; a stand-in in tests). */
 export type UprightEncoder = (
@@ -23,11 +24,6 @@ export type OrientationReader = (bytes: Uint8Array) => Promise<number>;
  */
 export function preparationPlan(format: 'jpeg' | 'png' | null, orientation: number): 'strip' | 're-encode' {
   return format !== null && orientation === 1 ? 'strip' : 're-encode';
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** EXIF orientation through the analysis core's reader, loaded on first use (exifr stays out of the app's start). */
