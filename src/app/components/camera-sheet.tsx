@@ -66,6 +66,8 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
   const [timer, setTimer] = useState(false);
   const [countdown, setCountdown] = useState<number>();
   const [taken, setTaken] = useState<{ file: File; source: CaptureSource }>();
+  // A full-resolution still can take a second or more on a phone: the shutter waits for it.
+  const [capturing, setCapturing] = useState(false);
   const [opacity, setOpacity] = useState(DEFAULT_OVERLAY_OPACITY);
   const [mode, setMode] = useState<OverlayMode>('photo');
   const reference = useAsync(() => overlayReference(angle), [angle]);
@@ -119,12 +121,15 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
 
   async function shoot() {
     if (!video.current || video.current.videoWidth === 0) return;
+    setCapturing(true);
     try {
       const photo = await capturePhoto(video.current, track.current, angle);
       setTaken(photo);
       void addPhotos(angle, [photo.file]);
     } catch (err) {
       setError(err instanceof Error ? err.message : 'The photo could not be taken.');
+    } finally {
+      setCapturing(false);
     }
   }
 
@@ -207,8 +212,11 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
           type="button"
           class="shutter"
           aria-label={timer ? `Take the photo in ${TIMER_SECONDS} seconds` : 'Take the photo'}
-          disabled={error !== undefined || countdown !== undefined}
+          disabled={error !== undefined}
+          // Not `disabled` while a photo is on its way: a disabled button would drop the focus out of the dialog.
+          aria-disabled={countdown !== undefined || capturing}
           onClick={() => {
+            if (countdown !== undefined || capturing) return;
             setTaken(undefined);
             if (timer) setCountdown(TIMER_SECONDS);
             else void shoot();
