@@ -17,7 +17,12 @@ import {
   SYNC_CONTRACT_VERSION,
 } from '../src/sync/contract.ts';
 import type { ServerConfig } from './config.ts';
-import { consentLimitReached, dailyLimitReached, enrolmentLimitReached } from './errors.ts';
+import {
+  consentLimitReached,
+  dailyLimitReached,
+  enrolmentLimitReached,
+  refreshLimitReached,
+} from './errors.ts';
 import { requireParticipant } from './plugins/authenticate.ts';
 import { installErrorHandling } from './plugins/error-handler.ts';
 import { consentRoutes } from './routes/consent.ts';
@@ -67,7 +72,7 @@ function nodeServerOptions(config: ServerConfig) {
 
 /**
  * Builds the sync server: embedded or Supabase store, participant authentication, consent checks,
- * per-participant daily upload and consent limits, per-IP enrolment limit (and enrolment code), the hourly purge of
+ * per-participant daily upload and consent limits, per-IP enrolment and token-refresh limits (and enrolment code), the hourly purge of
  * participants who never consented, request and idle-socket timeouts and a connection cap, CORS for the configured app origins, OpenAPI at `/openapi.json`,
  * structured request logs (request id from `x-request-id` or generated, response time). Call `listen`
  * or `inject` on the result; `close` also closes a store the app opened.
@@ -155,6 +160,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     keyGenerator: (request) => `enrol:${request.ip}`,
     errorResponseBuilder: (_request, context) => enrolmentLimitReached(Math.ceil(context.ttl / 1000)),
   }) as onRequestAsyncHookHandler;
+  const refreshLimit = app.rateLimit({
+    max: config.refreshesPerIpPerHour,
+    timeWindow: HOUR_MS,
+    keyGenerator: (request) => `refresh:${request.ip}`,
+    errorResponseBuilder: (_request, context) => refreshLimitReached(Math.ceil(context.ttl / 1000)),
+  }) as onRequestAsyncHookHandler;
   const consentLimit = app.rateLimit({
     max: config.dailyConsentLimit,
     timeWindow: DAY_MS,
@@ -162,7 +173,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     errorResponseBuilder: (_request, context) => consentLimitReached(Math.ceil(context.ttl / 1000)),
   }) as onRequestAsyncHookHandler;
 
-  await app.register(healthRoutes, { services });
+  await app.register(healthRoutes, { services, maxStoredImageBytes: config.storeMaxImageBytes });
   await app.register(signalingRoutes, { signaling: config.signaling, appOrigins: config.appOrigins });
   await app.register(
     async (api) => {
@@ -170,6 +181,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         await api.register(participantRoutes, {
           services,
           enrolLimit,
+          refreshLimit,
           enrolmentCode: config.enrolmentCode,
         });
       }

@@ -80,8 +80,17 @@ const EnvSchema = z.object({
   PARTICIPANT_MAX_IMAGES: positiveInt(2000),
   /** Stored image bytes per participant, over all time. */
   PARTICIPANT_MAX_IMAGE_BYTES: positiveInt(4 * GiB),
+  /**
+   * Stored image bytes of all participants together (100 GiB): past it, uploads of new photos answer 507 `store_full`
+   * and `/ready` says `image_store: "full"`.
+   */
+  STORE_MAX_IMAGE_BYTES: positiveInt(100 * GiB),
   /** Largest width × height of an uploaded image (its header is checked before any pixel is decoded). */
   MAX_IMAGE_PIXELS: positiveInt(50_000_000),
+  /** Lifetime of an embedded-mode access token, in seconds (7 days); the refresh token gets the next one. */
+  TOKEN_TTL_S: positiveInt(7 * 24 * 3600),
+  /** Token refreshes (`POST /api/participants/refresh`) one IP address may make per hour. */
+  REFRESHES_PER_IP_PER_HOUR: positiveInt(120),
   /** Consent records (`PUT /api/consent`) one participant may make per rolling 24 hours. */
   DAILY_CONSENT_LIMIT: positiveInt(20),
   /** Whole-request deadline: a request whose headers and body have not arrived by then is answered 408. */
@@ -161,8 +170,13 @@ export interface ServerConfig {
   readonly unconsentedPurgeHours: number;
   readonly participantMaxImages: number;
   readonly participantMaxImageBytes: number;
+  /** Stored image bytes of all participants together (`STORE_MAX_IMAGE_BYTES`). */
+  readonly storeMaxImageBytes: number;
   readonly maxImagePixels: number;
   readonly dailyConsentLimit: number;
+  /** Lifetime of an embedded-mode access token (`TOKEN_TTL_S`). */
+  readonly tokenTtlSeconds: number;
+  readonly refreshesPerIpPerHour: number;
   readonly requestTimeoutMs: number;
   readonly connectionTimeoutMs: number;
   readonly maxConnections: number;
@@ -236,8 +250,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     unconsentedPurgeHours: e.UNCONSENTED_PURGE_HOURS,
     participantMaxImages: e.PARTICIPANT_MAX_IMAGES,
     participantMaxImageBytes: e.PARTICIPANT_MAX_IMAGE_BYTES,
+    storeMaxImageBytes: e.STORE_MAX_IMAGE_BYTES,
     maxImagePixels: e.MAX_IMAGE_PIXELS,
     dailyConsentLimit: e.DAILY_CONSENT_LIMIT,
+    tokenTtlSeconds: e.TOKEN_TTL_S,
+    refreshesPerIpPerHour: e.REFRESHES_PER_IP_PER_HOUR,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     connectionTimeoutMs: e.CONNECTION_TIMEOUT_MS,
     maxConnections: e.MAX_CONNECTIONS,

@@ -23,6 +23,24 @@ export const badRequest = (field: string, message: string) =>
 export const unauthorized = (message: string) =>
   new ApiError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
 
+/** 401 `token_expired`: the access token is past its expiry (or has none); refresh it, then retry. */
+export const tokenExpired = () =>
+  new ApiError(
+    401,
+    'token_expired',
+    'Token expired; get a new one with the refresh token (POST /api/participants/refresh)',
+    undefined,
+    { 'www-authenticate': 'Bearer error="invalid_token"' },
+  );
+
+/** 401 `refresh_refused`: the refresh token is unknown or replaced, or its participant withdrew; enrol again. */
+export const refreshRefused = () =>
+  new ApiError(
+    401,
+    'refresh_refused',
+    'This refresh token is not (or no longer) good: it was replaced, or the participant withdrew; enrol again',
+  );
+
 /** 403: the participant has not consented to the scope this upload needs. */
 export const consentRequired = (scope: string) =>
   new ApiError(
@@ -59,6 +77,15 @@ export const unavailable = (message: string) => new ApiError(503, 'unavailable',
 export const insufficientStorage = () =>
   new ApiError(507, 'insufficient_storage', 'The server has no storage room left; retry later');
 
+/** 507 `store_full`: the photos of all participants together reached `STORE_MAX_IMAGE_BYTES`; retry later. */
+export const storeFull = () =>
+  new ApiError(
+    507,
+    'store_full',
+    'The server holds as many photos as it may (its store limit is reached); it takes no more until room is made. ' +
+      'Your photo stays on your phone and is sent again later',
+  );
+
 /** 413 for a participant's stored images: over the persisted per-participant cap (count or bytes). */
 export const participantQuotaReached = (message: string) =>
   new ApiError(413, 'participant_quota_reached', message, 'body');
@@ -69,6 +96,16 @@ export const enrolmentLimitReached = (retryAfterSeconds: number) =>
     429,
     'enrolment_limit_reached',
     `Too many enrolments from this address; retry in ${retryAfterSeconds} s`,
+    undefined,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/** 429: over the token refreshes one IP address may make per hour (`REFRESHES_PER_IP_PER_HOUR`). */
+export const refreshLimitReached = (retryAfterSeconds: number) =>
+  new ApiError(
+    429,
+    'refresh_limit_reached',
+    `Too many token refreshes from this address; retry in ${retryAfterSeconds} s`,
     undefined,
     { 'retry-after': String(retryAfterSeconds) },
   );

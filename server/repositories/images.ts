@@ -120,6 +120,14 @@ export async function participantImageUsage(
   return row ?? { images: 0, bytes: 0 };
 }
 
+/** Bytes of every stored image of every participant (the store-wide cap counts these). */
+export async function storedImageBytes(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ bytes: number }>(
+    'SELECT coalesce(sum(byte_size), 0)::float8 AS bytes FROM images WHERE received_at IS NOT NULL',
+  );
+  return row?.bytes ?? 0;
+}
+
 /** Every storage path a row refers to (the start-up sweep deletes files that none refers to). */
 export async function allStoragePaths(db: Queryable): Promise<Set<string>> {
   const rows = await db.query<{ storage_path: string }>(

@@ -8,8 +8,14 @@ import {
 import { checkReadiness } from '../services/readiness-service.ts';
 import type { AppServices } from '../services/index.ts';
 
-/** `/health` (the process answers), `/ready` (database and image store reachable), `/openapi.json`. */
-export const healthRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = async (app, { services }) => {
+/**
+ * `/health` (the process answers), `/ready` (database and image store reachable, image store full or not),
+ * `/openapi.json`.
+ */
+export const healthRoutes: FastifyPluginAsyncZod<{
+  services: AppServices;
+  maxStoredImageBytes: number;
+}> = async (app, { services, maxStoredImageBytes }) => {
   const startedAt = Date.now();
   app.get(
     API_PATHS.health,
@@ -25,7 +31,11 @@ export const healthRoutes: FastifyPluginAsyncZod<{ services: AppServices }> = as
     API_PATHS.ready,
     { schema: { tags: ['health'], response: { 200: ReadyResponseSchema, 503: ReadyResponseSchema } } },
     async (_request, reply) => {
-      const readiness = await checkReadiness(services.store.database, services.store.images);
+      const readiness = await checkReadiness(
+        services.store.database,
+        services.store.images,
+        maxStoredImageBytes,
+      );
       return reply.code(readiness.status === 'ok' ? 200 : 503).send(readiness);
     },
   );

@@ -22,6 +22,15 @@ import { deleteSessions } from '../repositories/sessions.ts';
 import type { ImageStore } from '../storage/image-store.ts';
 import type { Queryable } from '../db/database.ts';
 
+/** Image files a consent change leaves without rows, deleted once its transaction has committed. */
+interface DroppedFiles {
+  readonly paths: readonly string[];
+  /** The participant's whole image folder (`ImageStore.deleteParticipant`), not only `paths`. */
+  readonly wholeFolder: boolean;
+}
+
+const NO_FILES: DroppedFiles = { paths: [], wholeFolder: false };
+
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((scope) => b.includes(scope));
 }
@@ -35,26 +44,30 @@ export class ConsentService {
 
   /**
    * Records the consent. The same version and scopes again changes nothing (idempotent); anything else
-   * closes the current consent (withdrawn_at) and records the new one. Scopes the new consent drops take their data
-   * with them, in the same transaction (`deleteDroppedScopes`).
+   * closes the current consent (withdrawn_at) and records the new one. Scopes the new consent drops take their rows
+   * with them in the same transaction (`deleteDroppedScopes`), and their image files right after it commits: a
+   * failed transaction deletes no file, and a file whose deletion fails has no row left, so the start-up sweep
+   * (`sweepImageFiles`) removes it.
    */
   async grant(participantId: string, request: ConsentRequest): Promise<ConsentResponse> {
-    const row = await this.db.transaction(async (tx) => {
+    const { row, files } = await this.db.transaction(async (tx) => {
       const current = await currentConsent(tx, participantId);
       if (
         current &&
         current.consent_version === request.version &&
         sameScopes(current.scopes, request.scopes)
       ) {
-        return current;
+        return { row: current, files: NO_FILES };
       }
-      if (current) {
-        const dropped = current.scopes.filter((scope) => !request.scopes.includes(scope as ConsentScope));
-        await this.deleteDroppedScopes(tx, participantId, dropped as ConsentScope[]);
-      }
+      const dropped = (current?.scopes ?? []).filter(
+        (scope) => !request.scopes.includes(scope as ConsentScope),
+      ) as ConsentScope[];
+      const files = await this.deleteDroppedScopes(tx, participantId, dropped);
       await closeCurrentConsent(tx, participantId);
-      return insertConsent(tx, participantId, request.version, request.scopes);
+      return { row: await insertConsent(tx, participantId, request.version, request.scopes), files };
     });
+    if (files.wholeFolder) await this.images.deleteParticipant(participantId, files.paths);
+    else if (files.paths.length > 0) await this.images.delete(files.paths);
     return {
       participant_id: participantId,
       version: row.consent_version,
@@ -64,27 +77,33 @@ export class ConsentService {
   }
 
   /**
-   * Deletes what the participant shared under scopes a narrower consent no longer covers: `sessions` everything but
-   * logs and feedback (sessions, their images, analyses and vectors); `images` the stored photos (the rows keep the
-   * quality figures, which belong to `sessions`); `embeddings` the vectors; `logs`, `feedback` those rows.
+   * Deletes the rows the participant shared under scopes a narrower consent no longer covers: `sessions` everything
+   * but logs and feedback (sessions, their images, analyses and vectors); `images` the stored photos (the rows keep
+   * the quality figures, which belong to `sessions`); `embeddings` the vectors; `logs`, `feedback` those rows.
+   * @returns the image files to delete once the transaction has committed: the rows' paths, and with `sessions`
+   *   the participant's whole folder (files a crash left without a row are theirs too).
    */
   private async deleteDroppedScopes(
     tx: Queryable,
     participantId: string,
     dropped: readonly ConsentScope[],
-  ): Promise<void> {
+  ): Promise<DroppedFiles> {
+    let files = NO_FILES;
     if (dropped.includes('sessions')) {
       await deleteEmbeddings(tx, participantId);
       await deleteAnalyses(tx, participantId);
       const images = await deleteImages(tx, participantId);
       await deleteSessions(tx, participantId);
-      await this.images.deleteParticipant(participantId, images.storagePaths);
+      files = { paths: images.storagePaths, wholeFolder: true };
     } else {
-      if (dropped.includes('images')) await this.images.delete(await clearStoredImages(tx, participantId));
+      if (dropped.includes('images')) {
+        files = { paths: await clearStoredImages(tx, participantId), wholeFolder: false };
+      }
       if (dropped.includes('embeddings')) await deleteEmbeddings(tx, participantId);
     }
     if (dropped.includes('logs')) await deleteAnalysisLogs(tx, participantId);
     if (dropped.includes('feedback')) await deleteFeedback(tx, participantId);
+    return files;
   }
 
   /** @throws ApiError 403 unless the participant's current consent includes `scope`. */

@@ -18,6 +18,7 @@ import {
   conflict,
   notFound,
   participantQuotaReached,
+  storeFull,
   unprocessableImage,
 } from '../errors.ts';
 import {
@@ -26,6 +27,7 @@ import {
   participantImageUsage,
   recordStoredImage,
   storagePathInUse,
+  storedImageBytes,
 } from '../repositories/images.ts';
 import { currentConsent } from '../repositories/consents.ts';
 import { lockParticipant } from '../repositories/participants.ts';
@@ -42,6 +44,8 @@ export interface ImageLimits {
   readonly participantMaxImages: number;
   /** `PARTICIPANT_MAX_IMAGE_BYTES`: stored image bytes per participant, all time. */
   readonly participantMaxImageBytes: number;
+  /** `STORE_MAX_IMAGE_BYTES`: stored image bytes of all participants together. */
+  readonly storeMaxImageBytes: number;
   /** `MAX_IMAGE_PIXELS`: largest width × height, checked in the header before decoding. */
   readonly maxImagePixels: number;
 }
@@ -92,8 +96,9 @@ function checkImage(upload: ImageUpload): void {
 }
 
 /**
- * Refuses an upload that would exceed the session's `images_expected` or the participant's persisted caps.
- * @throws ApiError 409 (`images_expected` reached), 413 `participant_quota_reached`.
+ * Refuses an upload that would exceed the session's `images_expected`, the participant's persisted caps, or the
+ * store-wide cap. The store's total is not locked: uploads running at the same time may pass it by their own sizes.
+ * @throws ApiError 409 (`images_expected` reached), 413 `participant_quota_reached`, 507 `store_full`.
  */
 async function checkRoom(
   db: Queryable,
@@ -120,6 +125,7 @@ async function checkRoom(
       `This image would take the participant past ${limits.participantMaxImageBytes} stored bytes`,
     );
   }
+  if ((await storedImageBytes(db)) + byteSize > limits.storeMaxImageBytes) throw storeFull();
 }
 
 /**

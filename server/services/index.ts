@@ -23,7 +23,9 @@ export async function createServices(config: ServerConfig, store: DataStore): Pr
   const { database, images } = store;
   const participants = config.supabase
     ? new ParticipantService(database, supabaseTokens(config.supabase), null)
-    : await embeddedTokens(config.dataDir).then((tokens) => new ParticipantService(database, tokens, tokens));
+    : await embeddedTokens(config.dataDir, config.tokenTtlSeconds).then(
+        (tokens) => new ParticipantService(database, tokens, tokens),
+      );
   const consent = new ConsentService(database, images);
   return {
     store,
@@ -33,6 +35,7 @@ export async function createServices(config: ServerConfig, store: DataStore): Pr
     images: new ImageService(database, images, consent, {
       participantMaxImages: config.participantMaxImages,
       participantMaxImageBytes: config.participantMaxImageBytes,
+      storeMaxImageBytes: config.storeMaxImageBytes,
       maxImagePixels: config.maxImagePixels,
     }),
     logs: new LogService(database, consent),

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRemoteJWKSet, errors, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
 import type { SupabaseConfig } from '../config.ts';
-import { ApiError, unauthorized, unavailable } from '../errors.ts';
+import { ApiError, tokenExpired, unauthorized, unavailable } from '../errors.ts';
 
 /** Turns a bearer token into the participant id it was issued to. */
 export interface TokenVerifier {
@@ -11,18 +11,39 @@ export interface TokenVerifier {
   verify(token: string): Promise<string>;
 }
 
+/** An access token and when it expires. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
 /** Issues the embedded server's own participant tokens. */
 export interface TokenIssuer {
-  issue(participantId: string): Promise<string>;
+  /** A new access token for the participant, good for the configured lifetime (`TOKEN_TTL_S`). */
+  issue(participantId: string): Promise<IssuedToken>;
+  /**
+   * The participant id of an access token issued before tokens expired (no `exp`), signed by this server's key.
+   * @throws ApiError 401 when it does not verify or carries an expiry (then it is not such a token).
+   */
+  verifyLegacy(token: string): Promise<string>;
 }
 
 const EMBEDDED_ISSUER = 'bcd-sync';
 const EMBEDDED_AUDIENCE = 'bcd-participant';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A token that fails verification is a 401; a key set that cannot be fetched is the server's problem (503). */
+/**
+ * A token that fails verification is a 401: `token_expired` when it is past its `exp` or has none (issued before
+ * tokens expired), so the client knows to refresh it; a key set that cannot be fetched is the server's problem (503).
+ */
 function verificationFailure(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  if (
+    error instanceof errors.JWTExpired ||
+    (error instanceof errors.JWTClaimValidationFailed && error.claim === 'exp')
+  ) {
+    return tokenExpired();
+  }
   if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
     return unauthorized('Token does not verify');
   }
@@ -54,32 +75,47 @@ async function loadSecret(file: string): Promise<Uint8Array> {
 }
 
 /**
- * Embedded mode: HS256 JWTs (`sub` = participant id, no expiry: the device holds the token as its only
- * credential, and withdrawal deletes the participant, which voids it) signed with a secret kept in
- * `<dataDir>/token-secret`.
+ * Embedded mode: HS256 JWTs (`sub` = participant id, `exp` = `ttlSeconds` after issue; withdrawal deletes the
+ * participant, which voids its tokens at once) signed with a secret kept in `<dataDir>/token-secret`. A token without
+ * `exp` (issued before tokens expired) is refused as expired, and is good only for one refresh (`verifyLegacy`).
  */
-export async function embeddedTokens(dataDir: string): Promise<TokenVerifier & TokenIssuer> {
+export async function embeddedTokens(
+  dataDir: string,
+  ttlSeconds: number,
+): Promise<TokenVerifier & TokenIssuer> {
   const secret = await loadSecret(path.join(dataDir, 'token-secret'));
+  const options = { issuer: EMBEDDED_ISSUER, audience: EMBEDDED_AUDIENCE, algorithms: ['HS256'] };
   return {
-    issue: (participantId) =>
-      new SignJWT({})
+    async issue(participantId) {
+      const issuedAt = Math.floor(Date.now() / 1000);
+      const expiresAt = new Date((issuedAt + ttlSeconds) * 1000);
+      const token = await new SignJWT({})
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(participantId)
         .setIssuer(EMBEDDED_ISSUER)
         .setAudience(EMBEDDED_AUDIENCE)
-        .setIssuedAt()
-        .sign(secret),
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(expiresAt)
+        .sign(secret);
+      return { token, expiresAt };
+    },
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, secret, {
-          issuer: EMBEDDED_ISSUER,
-          audience: EMBEDDED_AUDIENCE,
-          algorithms: ['HS256'],
-        });
+        const { payload } = await jwtVerify(token, secret, { ...options, requiredClaims: ['exp'] });
         return subjectOf(payload);
       } catch (error) {
         throw verificationFailure(error);
       }
+    },
+    async verifyLegacy(token) {
+      let payload: { sub?: string; exp?: number };
+      try {
+        ({ payload } = await jwtVerify(token, secret, options));
+      } catch {
+        throw unauthorized('legacy_token does not verify');
+      }
+      if (payload.exp !== undefined) throw unauthorized('legacy_token expires: refresh with refresh_token');
+      return subjectOf(payload);
     },
   };
 }

@@ -48,6 +48,7 @@ export const API_PATHS = {
   ready: '/ready',
   openapi: '/openapi.json',
   participants: '/api/participants',
+  refresh: '/api/participants/refresh',
   consent: '/api/consent',
   session: (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}`,
   sessionStatus: (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/status`,
@@ -102,12 +103,38 @@ export const MAX_EMBEDDING_DIMENSIONS = 2000;
 // ---------------------------------------------------------------------------------------------------------
 // Participants and consent
 
-/** `POST /api/participants` answer (embedded mode): the pseudonymous id and its bearer token. */
+/** A refresh token: 32 random bytes, base64url without padding (43 characters). */
+export const RefreshTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '43 base64url characters');
+
+/**
+ * `POST /api/participants` and `POST /api/participants/refresh` answer (embedded mode): the pseudonymous id, its
+ * bearer (access) token and when that expires, and the refresh token that gets the next access token. Each refresh
+ * answers a new refresh token; the one presented stays good only until the new one is used (a lost answer can be
+ * asked for again).
+ */
 export const EnrolmentResponseSchema = z.object({
   participant_id: z.uuid(),
   token: z.string(),
+  expires_at: timestamp,
+  refresh_token: RefreshTokenSchema,
 });
 export type EnrolmentResponse = z.infer<typeof EnrolmentResponseSchema>;
+
+/**
+ * `POST /api/participants/refresh` body: exactly one of `refresh_token` (given at enrolment or by the last refresh),
+ * or `legacy_token`, an access token issued before tokens expired (no `exp`), taken once for a participant that has
+ * never refreshed.
+ */
+export const RefreshRequestSchema = z
+  .object({
+    refresh_token: RefreshTokenSchema.optional(),
+    legacy_token: safeText(4096, 1).optional(),
+  })
+  .refine(
+    (body) => (body.refresh_token === undefined) !== (body.legacy_token === undefined),
+    'exactly one of refresh_token and legacy_token',
+  );
+export type RefreshRequest = z.infer<typeof RefreshRequestSchema>;
 
 /** `PUT /api/consent` body: the consent-text version the person read and the scopes they agreed to. */
 export const ConsentRequestSchema = z.object({
@@ -366,10 +393,17 @@ export const HealthResponseSchema = z.object({
   uptime_s: z.number(),
 });
 
+/**
+ * `GET /ready`: whether the database and the image store answer. `image_store: "full"` (still 200: everything but new
+ * photos is taken) when the stored photos reached the server's store-wide limit (`stored_image_bytes` of
+ * `max_stored_image_bytes`).
+ */
 export const ReadyResponseSchema = z.object({
   status: z.enum(['ok', 'unavailable']),
   database: z.enum(['ok', 'unavailable']),
-  image_store: z.enum(['ok', 'unavailable']),
+  image_store: z.enum(['ok', 'full', 'unavailable']),
+  stored_image_bytes: z.number().nullable(),
+  max_stored_image_bytes: z.number(),
 });
 
 /** Every error answer. `field` names the offending body field, path parameter or header when there is one. */

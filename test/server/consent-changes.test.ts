@@ -1,3 +1,5 @@
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS, type ConsentScope } from '../../src/sync/contract.ts';
@@ -11,6 +13,7 @@ import {
   putImage,
   putSession,
   sessionBody,
+  sha256,
 } from './helpers.ts';
 
 /**
@@ -50,8 +53,12 @@ describe('consent changes (embedded store)', () => {
     ).toBe(200);
   });
 
-  it('narrowing consent deletes the data of the dropped scopes and keeps the rest', async () => {
+  it('narrowing consent deletes the rows and files of the dropped scopes and keeps the rest', async () => {
     const p = await participant(app);
+    const other = await participant(app);
+    const otherSession = newId();
+    await putSession(app, other.token, otherSession, sessionBody({ front: ['f'], left_side: [] }));
+    expect((await putImage(app, other.token, otherSession, 'f', await cleanJpeg())).statusCode).toBe(200);
     const sessionId = newId();
     await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
     expect((await putImage(app, p.token, sessionId, 'f', await cleanJpeg())).statusCode).toBe(200);
@@ -83,21 +90,48 @@ describe('consent changes (embedded store)', () => {
       );
       return row!;
     };
-    const [path] = (
+    const [photoPath] = (
       await db.query<{ storage_path: string }>('SELECT storage_path FROM images WHERE participant_id = $1', [
         p.id,
       ])
     ).map((row) => row.storage_path);
     expect(await state()).toEqual({ embeddings: 4, logs: 1, stored: 1, images: 1, sessions: 1 });
 
+    const jpeg = await cleanJpeg();
     expect((await consent(p.token, ['sessions', 'images', 'feedback'])).statusCode).toBe(200);
     expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 1, images: 1, sessions: 1 });
+    // The photo's file stays while `images` is consented to.
+    expect(sha256(await harness.store.images.get(photoPath!))).toBe(sha256(jpeg));
 
     expect((await consent(p.token, ['sessions', 'feedback'])).statusCode).toBe(200);
     expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 0, images: 1, sessions: 1 });
-    await expect(harness.store.images.get(path!)).rejects.toThrow(/no image/);
+    await expect(harness.store.images.get(photoPath!)).rejects.toThrow(/no image/);
 
     expect((await consent(p.token, ['feedback'])).statusCode).toBe(200);
     expect(await state()).toEqual({ embeddings: 0, logs: 0, stored: 0, images: 0, sessions: 0 });
+    // Dropping `sessions` removes the participant's whole image folder, even a file a crash left without a row.
+    const folder = path.join(harness.dataDir, 'images', p.id);
+    expect(await readdir(folder).catch(() => 'gone')).toBe('gone');
+
+    // Another participant's rows and file are untouched.
+    const [kept] = await db.query<{ storage_path: string; n: number }>(
+      `SELECT storage_path, (SELECT count(*)::int FROM embeddings WHERE participant_id = $1) AS n
+       FROM images WHERE participant_id = $1`,
+      [other.id],
+    );
+    expect(kept!.n).toBe(4);
+    expect(sha256(await harness.store.images.get(kept!.storage_path))).toBe(sha256(jpeg));
+  });
+
+  it("dropping `sessions` also removes a file a crash left without a row in the participant's folder", async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['f'], left_side: [] }));
+    expect((await putImage(app, p.token, sessionId, 'f', await cleanJpeg())).statusCode).toBe(200);
+    const stray = path.join(harness.dataDir, 'images', p.id, sessionId, 'f.crashed.jpg');
+    await writeFile(stray, 'bytes of an upload whose row never committed');
+    expect((await consent(p.token, ['logs'])).statusCode).toBe(200);
+    await expect(stat(stray)).rejects.toThrow(/ENOENT/);
+    expect(await readdir(path.join(harness.dataDir, 'images', p.id)).catch(() => 'gone')).toBe('gone');
   });
 });

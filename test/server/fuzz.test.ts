@@ -252,6 +252,14 @@ describe('fuzz: every route, fixed seed (embedded store)', () => {
           };
         } else if (route < 0.8) {
           request = { method: 'GET', url: API_PATHS.sessionStatus(sessionId), headers: tokenFor(who) };
+        } else if (route < 0.815) {
+          const body = random() < 0.5 ? { refresh_token: who.refreshToken } : { legacy_token: who.token };
+          request = {
+            method: 'POST',
+            url: API_PATHS.refresh,
+            headers: jsonType(),
+            payload: JSON.stringify(random() < 0.2 ? body : mutateBody(random, body)),
+          };
         } else if (route < 0.83) {
           request = {
             method: 'POST',
@@ -288,6 +296,7 @@ describe('fuzz: every route, fixed seed (embedded store)', () => {
             API_PATHS.feedback,
             API_PATHS.consent,
             API_PATHS.participants,
+            API_PATHS.refresh,
           ]);
           request = { method, url, headers: { ...tokenFor(who), ...jsonType() }, payload: raw };
         } else {
@@ -307,6 +316,10 @@ describe('fuzz: every route, fixed seed (embedded store)', () => {
           };
         }
         const response = await app.inject(request);
+        // A refresh that passed replaced the participant's refresh token: keep the new one for later tries.
+        if (request.url === API_PATHS.refresh && response.statusCode === 200) {
+          pool[slot] = { ...who, refreshToken: response.json().refresh_token as string };
+        }
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
         if (response.statusCode >= 500) {
           failures.push(

@@ -31,8 +31,8 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
 export const TEST_EMBEDDING_MODELS = `${MODEL_ID}:${DIMS},mobilenet_v2-nsfwjs:1280`;
 
 /**
- * Configuration for tests: silent logs, the given data dir, the test model registered, enrolment unlimited per IP
- * (every injected request comes from 127.0.0.1); overrides as environment variables.
+ * Configuration for tests: silent logs, the given data dir, the test model registered, enrolment and token refresh
+ * unlimited per IP (every injected request comes from 127.0.0.1); overrides as environment variables.
  */
 export function testConfig(dataDir: string, env: Record<string, string> = {}): ServerConfig {
   return loadConfig({
@@ -40,6 +40,7 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): S
     LOG_LEVEL: 'silent',
     EMBEDDING_MODELS: TEST_EMBEDDING_MODELS,
     ENROLMENTS_PER_IP_PER_HOUR: '1000000',
+    REFRESHES_PER_IP_PER_HOUR: '1000000',
     ...env,
   });
 }
@@ -89,9 +90,13 @@ export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 export async function participant(
   app: FastifyInstance,
   scopes: readonly ConsentScope[] = CONSENT_SCOPES,
-): Promise<{ id: string; token: string }> {
+): Promise<{ id: string; token: string; refreshToken: string }> {
   const enrolled = await app.inject({ method: 'POST', url: API_PATHS.participants });
-  const { participant_id: id, token } = enrolled.json() as { participant_id: string; token: string };
+  const {
+    participant_id: id,
+    token,
+    refresh_token: refreshToken,
+  } = enrolled.json() as { participant_id: string; token: string; refresh_token: string };
   if (scopes.length > 0) {
     const consent = await app.inject({
       method: 'PUT',
@@ -101,7 +106,7 @@ export async function participant(
     });
     if (consent.statusCode !== 200) throw new Error(`consent failed: ${consent.body}`);
   }
-  return { id, token };
+  return { id, token, refreshToken };
 }
 
 /** A deterministic L2-normalised vector: mostly along axis `axis`, tilted by `tilt`. */

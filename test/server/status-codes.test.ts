@@ -93,13 +93,20 @@ describe('sync server status codes (embedded store)', () => {
 
     const ready = await app.inject({ method: 'GET', url: API_PATHS.ready });
     expect(ready.statusCode).toBe(200);
-    expect(ready.json()).toEqual({ status: 'ok', database: 'ok', image_store: 'ok' });
+    expect(ready.json()).toEqual({
+      status: 'ok',
+      database: 'ok',
+      image_store: 'ok',
+      stored_image_bytes: expect.any(Number),
+      max_stored_image_bytes: 100 * 1024 ** 3,
+    });
 
     const openapi = (await app.inject({ method: 'GET', url: API_PATHS.openapi })).json();
     expect(openapi.openapi).toMatch(/^3\./);
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining([
         '/api/participants',
+        '/api/participants/refresh',
         '/api/consent',
         '/api/sessions/{sessionId}',
         '/api/sessions/{sessionId}/images/{imageId}',
@@ -121,7 +128,11 @@ describe('sync server status codes (embedded store)', () => {
     try {
       const ready = await degraded.inject({ method: 'GET', url: API_PATHS.ready });
       expect(ready.statusCode).toBe(503);
-      expect(ready.json()).toEqual({ status: 'unavailable', database: 'ok', image_store: 'unavailable' });
+      expect(ready.json()).toMatchObject({
+        status: 'unavailable',
+        database: 'ok',
+        image_store: 'unavailable',
+      });
       expect((await degraded.inject({ method: 'GET', url: API_PATHS.health })).statusCode).toBe(200);
     } finally {
       await degraded.close();

@@ -142,6 +142,8 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       '0005_logs_feedback.sql',
       '0006_row_level_security.sql',
       '0007_angle_change_engine.sql',
+      '0008_refresh_tokens.sql',
+      '0009_image_faces.sql',
     ]);
     expect(applied.policies.map((row) => row.tablename)).toEqual([
       'analysis_logs',
