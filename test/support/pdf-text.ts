@@ -2,31 +2,6 @@ import { join } from 'node:path';
 import { OPS, getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { REPO_ROOT } from './paths.ts';
 
-// pdfjs-dist 6 uses two ES2024 functions that Node 20 lacks; these follow their specification, except that the
-// copy cannot detach the original buffer (nothing here reads it again).
-if (typeof ArrayBuffer.prototype.transferToFixedLength !== 'function') {
-  Object.defineProperty(ArrayBuffer.prototype, 'transferToFixedLength', {
-    value(this: ArrayBuffer, length = this.byteLength) {
-      const copy = new ArrayBuffer(length);
-      new Uint8Array(copy).set(new Uint8Array(this, 0, Math.min(length, this.byteLength)));
-      return copy;
-    },
-  });
-}
-if (typeof Promise.withResolvers !== 'function') {
-  Object.assign(Promise, {
-    withResolvers<T>() {
-      let resolve!: (value: T | PromiseLike<T>) => void;
-      let reject!: (reason?: unknown) => void;
-      const promise = new Promise<T>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      return { promise, resolve, reject };
-    },
-  });
-}
-
 /** What a PDF holds, as pdfjs-dist (Mozilla's PDF reader) reads it. */
 export interface ReadPdf {
   pages: number;
