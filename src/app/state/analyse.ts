@@ -1,3 +1,4 @@
+import { v7 as uuidv7 } from 'uuid';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { sessionCaptureTime } from '../../core/image/capture-time.ts';
 import type { ScoredImage, SessionAnalysis } from '../../core/scoring/index.ts';
@@ -142,7 +143,9 @@ export async function analyseSession(
 
   report(total, 'scoring', 0);
   const scoringStarted = performance.now();
-  const sessionId = crypto.randomUUID();
+  // Time-ordered (RFC 9562 UUIDv7): two sessions of the same date sort in the order they were made (`byTakenAt`
+  // breaks date ties by id), so a new session goes after an equal-dated one instead of before it by chance.
+  const sessionId = uuidv7();
   const madeAt = new Date();
   const takenAt = sessionCaptureTime(
     photos.map((p) => (p.taken_at === null ? null : new Date(p.taken_at))),
