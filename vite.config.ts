@@ -11,7 +11,10 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** The ONNX model (~9 MB) and the onnxruntime WASM runtime (~28 MB) must be precached too. */
+/**
+ * The ONNX model (~9 MB) and the onnxruntime WASM runtime (~28 MB) must be precached too, and so must the face
+ * detector's weights (`.bin`, 5.6 MB) and tfjs's WASM (0.3–0.4 MB each).
+ */
 const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
 
 export default defineConfig({
@@ -41,7 +44,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,svg,png,webmanifest,json,onnx,wasm}'],
+        globPatterns: ['**/*.{html,js,mjs,css,svg,png,webmanifest,json,onnx,wasm,bin}'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,

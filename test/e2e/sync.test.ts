@@ -175,7 +175,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     await settings.waitSynced(1);
     const sharing = await settings.sharing();
     expect(sharing.sharing).toMatch(
-      /^Sharing since .*: session scores, photos, vectors, analysis logs, your notes\.$/,
+      /^Sharing since .*: session scores, photos, unblurred faces, vectors, analysis logs, your notes\.$/,
     );
     expect(sharing.participant).toMatch(/^[0-9a-f-]{36}$/);
     participant = sharing.participant;

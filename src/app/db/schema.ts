@@ -1,5 +1,6 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { ImageQuality } from '../../core/quality/index.ts';
+import type { FacesInImage } from '../../sync/contract.ts';
 import type { AngleAnalysis, SessionAnalysis } from '../../core/scoring/index.ts';
 import { withChangeFields, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
 
@@ -140,6 +141,8 @@ export interface PreparedImage {
   content_type: 'image/jpeg' | 'image/png';
   /** How the bytes were made: metadata stripped from the original, or re-encoded from upright pixels. */
   method: 'stripped' | 're-encoded';
+  /** What was done about faces in `bytes` (`x-faces`); absent for uploads prepared before face detection. */
+  faces?: FacesInImage;
 }
 
 /**

@@ -8,6 +8,8 @@ import { CONSENT_VERSION, HOW_TO_WITHDRAW, SCOPE_TEXTS, SHARED_WITH } from '../t
 import { formatDateTime } from '../text/format.ts';
 
 const ALL_SCOPES = SCOPE_TEXTS.map((s) => s.scope);
+/** What a first consent offers ticked: every scope but those off by default (faces stay blurred). */
+const FIRST_CHOICE = SCOPE_TEXTS.filter((s) => !s.offByDefault).map((s) => s.scope);
 
 function ScopeChoices(props: { chosen: ConsentScope[]; onChange: (scopes: ConsentScope[]) => void }) {
   return (
@@ -45,7 +47,7 @@ function ScopeChoices(props: { chosen: ConsentScope[]; onChange: (scopes: Consen
 function ConsentForm(props: { current: Consent | null }) {
   const { current } = props;
   const status = useSyncStatus();
-  const [chosen, setChosen] = useState<ConsentScope[]>(current ? current.scopes : ALL_SCOPES);
+  const [chosen, setChosen] = useState<ConsentScope[]>(current ? current.scopes : FIRST_CHOICE);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const scopes = ALL_SCOPES.filter(

@@ -3,6 +3,7 @@ import type { SessionSyncRow } from '../db/schema.ts';
 import { db } from '../db/schema.ts';
 import { SyncEngine, type EngineStatus } from '../sync/engine.ts';
 import { readSyncSettings, type SyncSettings } from '../sync/state.ts';
+import { findFaces } from '../faces/client.ts';
 import { encodeUpright } from '../sync/upright-encoder.ts';
 import { useLiveQuery, type LiveResult } from './live-query.ts';
 
@@ -10,7 +11,7 @@ let engine: SyncEngine | undefined;
 
 /** The app's one sync engine, talking to the origin the app was served from (`npm start` serves both). */
 export function syncEngine(): SyncEngine {
-  engine ??= new SyncEngine({ origin: location.origin, encode: encodeUpright });
+  engine ??= new SyncEngine({ origin: location.origin, encode: encodeUpright, faces: findFaces });
   return engine;
 }
 

@@ -11,6 +11,7 @@ import {
   recordFailure,
   resetUploads,
 } from './outbox.ts';
+import type { FaceFinder } from './prepare-faces.ts';
 import type { UprightEncoder } from './prepare-image.ts';
 import {
   forgetEnrolment,
@@ -42,6 +43,8 @@ export interface SyncEngineOptions {
   readonly origin: string;
   /** Turns photos upright for upload (`encodeUpright` in the browser). */
   readonly encode: UprightEncoder;
+  /** Finds and blurs faces before a photo is shared (the faces worker in the browser); see `prepareShared`. */
+  readonly faces?: FaceFinder;
   /** For the backoff's jitter; Math.random by default. */
   readonly random?: () => number;
 }
@@ -320,7 +323,7 @@ export class SyncEngine {
       if (!item) return heldBack.size;
       this.setStatus({ state: 'syncing', remaining: items.length });
       try {
-        await sendItem(client, item, scopes, this.options.encode);
+        await sendItem(client, item, scopes, this.options.encode, this.options.faces);
       } catch (error) {
         if (signal.aborted) throw error;
         const failure = classifyFailure(error);

@@ -8,6 +8,7 @@ import {
   ErrorResponseSchema,
   FeedbackSchema,
   HEADER_ANGLE,
+  HEADER_FACES,
   HEADER_SHA256,
   HealthResponseSchema,
   ImageUploadResponseSchema,
@@ -20,6 +21,7 @@ import {
   type ConsentRequest,
   type ConsentResponse,
   type EnrolmentResponse,
+  type FacesInImage,
   type FeedbackBody,
   type ImageUploadResponse,
   type LogUpload,
@@ -44,6 +46,8 @@ export interface ImageUpload {
   readonly bytes: Blob;
   readonly sha256: string;
   readonly contentType: 'image/jpeg' | 'image/png';
+  /** What was done about faces in `bytes` (sent as `x-faces`); absent for a photo prepared before face detection. */
+  readonly faces?: FacesInImage;
 }
 
 /** Checks a body against the contract before it leaves: a refusal found here needs no round trip. */
@@ -130,6 +134,7 @@ export class SyncClient {
         'content-type': image.contentType,
         [HEADER_ANGLE]: image.angle,
         [HEADER_SHA256]: image.sha256,
+        ...(image.faces ? { [HEADER_FACES]: image.faces } : {}),
       },
       timeoutMs: IMAGE_TIMEOUT_MS,
     });

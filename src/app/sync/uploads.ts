@@ -4,6 +4,7 @@ import { db } from '../db/schema.ts';
 import type { SyncClient } from './http.ts';
 import { SCOPE_OF_KIND, savePrepared } from './outbox.ts';
 import { analysisBodies, feedbackBody, imageClientId, logEntry, sessionBody } from './payloads.ts';
+import { needsFacesAgain, prepareShared, type FaceFinder } from './prepare-faces.ts';
 import { prepareImage, type UprightEncoder } from './prepare-image.ts';
 
 function sessionImages(sessionId: string): Promise<ImageRow[]> {
@@ -14,6 +15,8 @@ function sessionImages(sessionId: string): Promise<ImageRow[]> {
  * Sends one outbox item: loads the rows it points at, builds the contract's body and uploads it. An item whose
  * rows were deleted meanwhile, or whose scope is no longer consented to, is done without sending anything.
  * @param encode re-encodes photos that must be turned upright (see `prepareImage`).
+ * @param faces finds and blurs faces before a photo leaves (see `prepareShared`); without it (Node tests) photos are
+ *   prepared as they are, and the server refuses one showing a face the consent does not cover.
  * @throws what the client throws (SyncHttpError, SyncNetworkError, UploadPreparationError), or the preparation's
  *   error for a photo that cannot be made metadata-free.
  */
@@ -22,6 +25,7 @@ export async function sendItem(
   item: OutboxRow,
   scopes: readonly ConsentScope[],
   encode: UprightEncoder,
+  faces?: FaceFinder,
 ): Promise<void> {
   if (!scopes.includes(SCOPE_OF_KIND[item.kind])) return;
   const session = await db.sessions.get(item.session_id);
@@ -35,8 +39,10 @@ export async function sendItem(
       const image = item.ref === null ? undefined : await db.images.get(item.ref);
       if (!image) return;
       let prepared = item.prepared;
-      if (!prepared) {
-        prepared = await prepareImage(image.blob, encode);
+      if (!prepared || (faces && needsFacesAgain(prepared, scopes))) {
+        prepared = faces
+          ? await prepareShared(image.blob, encode, scopes.includes('faces'), faces)
+          : await prepareImage(image.blob, encode);
         await savePrepared(item, prepared);
       }
       await client.putImage(session.id, imageClientId(image), {
@@ -44,6 +50,7 @@ export async function sendItem(
         bytes: prepared.bytes,
         sha256: prepared.sha256,
         contentType: prepared.content_type,
+        ...(prepared.faces ? { faces: prepared.faces } : {}),
       });
       return;
     }

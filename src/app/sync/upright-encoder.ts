@@ -2,7 +2,7 @@
  * JPEG quality of re-encoded photos: high, because researchers study these pixels; the originals' own quality is
  * unknown, so this adds little loss of its own.
  */
-const JPEG_QUALITY = 0.95;
+export const JPEG_QUALITY = 0.95;
 
 /**
  * Decodes a photo in the browser with its EXIF orientation applied (`createImageBitmap`, `from-image`), and

@@ -5,7 +5,7 @@ import type { ConsentScope } from '../../sync/contract.ts';
  * the words (what is shared, with whom, how to withdraw, a scope's description) needs a new version, so the
  * research team knows which text a participant agreed to.
  */
-export const CONSENT_VERSION = '2026-11-v1';
+export const CONSENT_VERSION = '2026-12-v1';
 
 /** One thing a person may choose to share, in plain words. */
 export interface ScopeText {
@@ -14,6 +14,8 @@ export interface ScopeText {
   detail: string;
   /** Sharing anything needs this one: every other upload belongs to a session. */
   required: boolean;
+  /** Left unticked until the person ticks it (not part of the first choice offered). */
+  offByDefault?: true;
 }
 
 /** The scopes of the sync contract, in the order the consent screen lists them. */
@@ -33,6 +35,15 @@ export const SCOPE_TEXTS: readonly ScopeText[] = [
       'Your photos, turned upright, with everything but the picture removed on this phone first: no location, ' +
       'no camera or phone details, no time stamps, no file names.',
     required: false,
+  },
+  {
+    scope: 'faces',
+    label: 'Unblurred faces',
+    detail:
+      'Unticked, this phone finds any face in a photo and blurs it before the photo is shared. Ticked, faces are ' +
+      'shared as they are in the photo.',
+    required: false,
+    offByDefault: true,
   },
   {
     scope: 'embeddings',

@@ -31,6 +31,7 @@ export interface TfjsWasmControl {
   setWasmPaths(prefixOrFileMap: string | Record<string, string>): void;
   setBackend(name: 'wasm'): Promise<boolean>;
   ready(): Promise<void>;
+  env(): { set(flag: 'WASM_HAS_MULTITHREAD_SUPPORT', value: boolean): void };
 }
 
 /**
@@ -43,6 +44,9 @@ export async function useWasmBackend(
   wasmPaths: string | Record<string, string>,
 ): Promise<void> {
   const tf = faceapi.tf as unknown as TfjsWasmControl;
+  // One thread: the threaded build starts its pthread workers from a blob of its own glue code, which breaks once
+  // the app is bundled; and one thread is what Node runs, so the device's figures stay the server's.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
   tf.setWasmPaths(wasmPaths);
   if (!(await tf.setBackend('wasm'))) throw new Error('tfjs could not start its WASM backend');
   await tf.ready();

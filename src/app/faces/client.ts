@@ -1,0 +1,31 @@
+import type { FacesApi, FacesResult } from '../../../workers/faces/api.ts';
+import { WorkerSlot } from '../analysis/worker-slot.ts';
+
+export type { FacesResult, RelativeFaceBox } from '../../../workers/faces/api.ts';
+
+/** The faces worker holds tfjs's WASM heap and 6 MB of weights: let it go after a minute without photos. */
+const IDLE_MS = 60_000;
+
+let slot: WorkerSlot<FacesApi> | undefined;
+
+/**
+ * Finds faces in a photo in the faces worker (face-api's SSD MobileNet v1 on tfjs WASM, weights served by the
+ * app), and with `blur` also returns the photo with them blurred, encoded again.
+ * @param file the stored photo (JPEG, PNG or WebP; EXIF orientation applied).
+ * @param options `blur`: whether to return the blurred photo; `jpegQuality`: 0–1 for a re-encoded JPEG.
+ * @throws AnalysisError (`analysis_failed`) when the worker cannot decode the photo or load the detector.
+ */
+export function findFaces(
+  file: Blob,
+  options: { blur: boolean; jpegQuality: number },
+  signal?: AbortSignal,
+): Promise<FacesResult> {
+  slot ??= new WorkerSlot<FacesApi>({
+    // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
+    create: () =>
+      new Worker(new URL('../../../workers/faces/worker.ts', import.meta.url), { type: 'module' }),
+    idleMs: IDLE_MS,
+    terminateOnAbort: false,
+  });
+  return slot.run((api) => api.find(file, options), signal);
+}
