@@ -1,5 +1,6 @@
 import type { AngleAnalysisBody, SessionAnalysisBody } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
+import { valuesList } from '../db/values.ts';
 
 /** Inserts or replaces the session's analysis for its model and analysis version. */
 export async function upsertSessionAnalysis(
@@ -40,36 +41,19 @@ export async function upsertSessionAnalysis(
 }
 
 /**
- * Inserts or replaces one angle's analysis under the given session analysis (model and version). The change
- * engine's fields that the body leaves out (analyses before `bcd-2.0.0`) are stored as null: not recorded.
+ * Inserts or replaces the angles' analyses under the given session analysis (model and version), in one statement;
+ * each angle may appear once. The change engine's fields that a body leaves out (analyses before `bcd-2.0.0`) are
+ * stored as null: not recorded.
  */
-export async function upsertAngleAnalysis(
+export async function upsertAngleAnalyses(
   db: Queryable,
   key: { sessionId: string; participantId: string; modelId: string; analysisVersion: string },
-  a: AngleAnalysisBody,
+  angles: readonly AngleAnalysisBody[],
 ): Promise<void> {
+  if (angles.length === 0) return;
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-  await db.query(
-    `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
-       change_score, variation_level, baseline_sessions, angle_quality_score, change_method, change_map_rows,
-       change_map_cols, change_map_cells, changed_area_fraction, registration, noise_floor, reference_comparisons)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::smallint[], $15, $16::jsonb,
-       $17::jsonb, $18::jsonb)
-     ON CONFLICT (session_id, model_id, analysis_version, angle) DO UPDATE SET
-       image_count = EXCLUDED.image_count,
-       change_score = EXCLUDED.change_score,
-       variation_level = EXCLUDED.variation_level,
-       baseline_sessions = EXCLUDED.baseline_sessions,
-       angle_quality_score = EXCLUDED.angle_quality_score,
-       change_method = EXCLUDED.change_method,
-       change_map_rows = EXCLUDED.change_map_rows,
-       change_map_cols = EXCLUDED.change_map_cols,
-       change_map_cells = EXCLUDED.change_map_cells,
-       changed_area_fraction = EXCLUDED.changed_area_fraction,
-       registration = EXCLUDED.registration,
-       noise_floor = EXCLUDED.noise_floor,
-       reference_comparisons = EXCLUDED.reference_comparisons`,
-    [
+  const values = valuesList(
+    angles.map((a) => [
       key.sessionId,
       key.participantId,
       key.modelId,
@@ -88,7 +72,48 @@ export async function upsertAngleAnalysis(
       json(a.registration),
       json(a.noise_floor),
       json(a.references),
+    ]),
+    [
+      '',
+      '::uuid',
+      '',
+      '',
+      '',
+      '::int',
+      '::float8',
+      '',
+      '::int',
+      '::float8',
+      '',
+      '::int',
+      '::int',
+      '::smallint[]',
+      '::float8',
+      '::jsonb',
+      '::jsonb',
+      '::jsonb',
     ],
+  );
+  await db.query(
+    `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
+       change_score, variation_level, baseline_sessions, angle_quality_score, change_method, change_map_rows,
+       change_map_cols, change_map_cells, changed_area_fraction, registration, noise_floor, reference_comparisons)
+     VALUES ${values.sql}
+     ON CONFLICT (session_id, model_id, analysis_version, angle) DO UPDATE SET
+       image_count = EXCLUDED.image_count,
+       change_score = EXCLUDED.change_score,
+       variation_level = EXCLUDED.variation_level,
+       baseline_sessions = EXCLUDED.baseline_sessions,
+       angle_quality_score = EXCLUDED.angle_quality_score,
+       change_method = EXCLUDED.change_method,
+       change_map_rows = EXCLUDED.change_map_rows,
+       change_map_cols = EXCLUDED.change_map_cols,
+       change_map_cells = EXCLUDED.change_map_cells,
+       changed_area_fraction = EXCLUDED.changed_area_fraction,
+       registration = EXCLUDED.registration,
+       noise_floor = EXCLUDED.noise_floor,
+       reference_comparisons = EXCLUDED.reference_comparisons`,
+    values.params,
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import { valuesList } from '../db/values.ts';
 
 export interface EmbeddingValues {
   readonly participantId: string;
@@ -58,10 +59,8 @@ export async function storedEmbeddingHashes(db: Queryable, sessionId: string): P
  */
 export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingValues[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const params: unknown[] = [];
-  const tuples = rows.map((r) => {
-    const at = params.length;
-    params.push(
+  const values = valuesList(
+    rows.map((r) => [
       r.participantId,
       r.sessionId,
       r.kind,
@@ -71,14 +70,13 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
       r.vector.length,
       toVectorLiteral(r.vector),
       r.idempotencyHash,
-    );
-    const p = (i: number) => `$${at + i}`;
-    return `(${p(1)}::uuid, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}::int, ${p(8)}::vector, ${p(9)})`;
-  });
+    ]),
+    ['::uuid', '', '', '', '', '', '::int', '::vector', ''],
+  );
   const changed = await db.query(
     `INSERT INTO embeddings (participant_id, session_id, kind, image_id, angle, model_id, dimensions, embedding,
                              idempotency_hash)
-     VALUES ${tuples.join(', ')}
+     VALUES ${values.sql}
      ON CONFLICT (session_id, model_id, kind, subject) DO UPDATE SET
        image_id = EXCLUDED.image_id,
        angle = EXCLUDED.angle,
@@ -88,7 +86,7 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
        updated_at = now()
      WHERE embeddings.idempotency_hash <> EXCLUDED.idempotency_hash
      RETURNING id`,
-    params,
+    values.params,
   );
   return changed.length;
 }

@@ -1,5 +1,6 @@
 import type { FacesInImage, ImageQuality } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
+import { valuesList } from '../db/values.ts';
 
 export interface ImageRow {
   readonly session_id: string;
@@ -22,19 +23,44 @@ export async function findImage(db: Queryable, sessionId: string, imageId: strin
   return row ?? null;
 }
 
+/** An image announced in a session body: its angle and quality figures. */
+export interface ImageQualityValues {
+  readonly sessionId: string;
+  readonly imageId: string;
+  readonly participantId: string;
+  readonly angle: string;
+  readonly quality: ImageQuality;
+}
+
 /**
- * Records an image's angle and quality figures (announced in the session body). Returns false, changing
- * nothing, when the image is already recorded under another angle.
+ * Records the images' angles and quality figures (announced in a session body), in one statement. Each image id may
+ * appear once. Returns the ids recorded; an image already recorded under another angle is left unchanged and
+ * missing from the answer.
  */
-export async function upsertImageQuality(
+export async function upsertImageQualities(
   db: Queryable,
-  image: { sessionId: string; imageId: string; participantId: string; angle: string; quality: ImageQuality },
-): Promise<boolean> {
-  const q = image.quality;
-  const rows = await db.query(
+  images: readonly ImageQualityValues[],
+): Promise<Set<string>> {
+  if (images.length === 0) return new Set();
+  const values = valuesList(
+    images.map((image) => [
+      image.sessionId,
+      image.imageId,
+      image.participantId,
+      image.angle,
+      image.quality.image_quality_score,
+      image.quality.blur_score,
+      image.quality.brightness,
+      image.quality.contrast,
+      image.quality.clipped_fraction,
+      image.quality.flags,
+    ]),
+    ['', '', '::uuid', '', '::float8', '::float8', '::float8', '::float8', '::float8', '::text[]'],
+  );
+  const rows = await db.query<{ id: string }>(
     `INSERT INTO images (session_id, id, participant_id, angle, image_quality_score, blur_score, brightness,
                          contrast, clipped_fraction, quality_flags)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[])
+     VALUES ${values.sql}
      ON CONFLICT (session_id, id) DO UPDATE SET
        image_quality_score = EXCLUDED.image_quality_score,
        blur_score = EXCLUDED.blur_score,
@@ -44,20 +70,9 @@ export async function upsertImageQuality(
        quality_flags = EXCLUDED.quality_flags
      WHERE images.angle = EXCLUDED.angle
      RETURNING id`,
-    [
-      image.sessionId,
-      image.imageId,
-      image.participantId,
-      image.angle,
-      q.image_quality_score,
-      q.blur_score,
-      q.brightness,
-      q.contrast,
-      q.clipped_fraction,
-      q.flags,
-    ],
+    values.params,
   );
-  return rows.length > 0;
+  return new Set(rows.map((row) => row.id));
 }
 
 export interface StoredImageValues {
@@ -166,17 +181,24 @@ export async function deleteImages(
 }
 
 /**
- * Forgets the stored bytes of every image of the participant (consent for `images` dropped): the rows keep their
- * angle and quality figures. Returns the storage paths that were set, for the image store to delete.
+ * Forgets the stored bytes of the participant's images (consent for `images` dropped; with `unblurredFacesOnly`, only
+ * photos stored with faces unblurred, for consent to `faces` dropped): the rows keep their angle and quality figures,
+ * and the phone may send the photo again. Returns the storage paths that were set, for the image store to delete.
  */
-export async function clearStoredImages(db: Queryable, participantId: string): Promise<string[]> {
+export async function clearStoredImages(
+  db: Queryable,
+  participantId: string,
+  unblurredFacesOnly = false,
+): Promise<string[]> {
   const rows = await db.query<{ storage_path: string }>(
-    `UPDATE images i SET storage_path = NULL, sha256 = NULL, byte_size = NULL, content_type = NULL, received_at = NULL
+    `UPDATE images i SET storage_path = NULL, sha256 = NULL, byte_size = NULL, content_type = NULL, received_at = NULL,
+                         faces = NULL
      FROM images old
      WHERE i.participant_id = $1 AND i.storage_path IS NOT NULL
+       AND ($2::boolean IS FALSE OR i.faces = 'unblurred')
        AND old.session_id = i.session_id AND old.id = i.id
      RETURNING old.storage_path`,
-    [participantId],
+    [participantId, unblurredFacesOnly],
   );
   return rows.map((row) => row.storage_path);
 }

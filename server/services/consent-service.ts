@@ -79,7 +79,8 @@ export class ConsentService {
   /**
    * Deletes the rows the participant shared under scopes a narrower consent no longer covers: `sessions` everything
    * but logs and feedback (sessions, their images, analyses and vectors); `images` the stored photos (the rows keep
-   * the quality figures, which belong to `sessions`); `embeddings` the vectors; `logs`, `feedback` those rows.
+   * the quality figures, which belong to `sessions`); `faces` the photos stored with faces unblurred (the phone sends
+   * them again blurred); `embeddings` the vectors; `logs`, `feedback` those rows.
    * @returns the image files to delete once the transaction has committed: the rows' paths, and with `sessions`
    *   the participant's whole folder (files a crash left without a row are theirs too).
    */
@@ -98,6 +99,8 @@ export class ConsentService {
     } else {
       if (dropped.includes('images')) {
         files = { paths: await clearStoredImages(tx, participantId), wholeFolder: false };
+      } else if (dropped.includes('faces')) {
+        files = { paths: await clearStoredImages(tx, participantId, true), wholeFolder: false };
       }
       if (dropped.includes('embeddings')) await deleteEmbeddings(tx, participantId);
     }

@@ -6,7 +6,7 @@ import {
 } from '../../src/sync/contract.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { hasSessionAnalysis, upsertAngleAnalysis, upsertSessionAnalysis } from '../repositories/analyses.ts';
+import { hasSessionAnalysis, upsertAngleAnalyses, upsertSessionAnalysis } from '../repositories/analyses.ts';
 import {
   countSessionEmbeddings,
   ensureEmbeddingIndex,
@@ -14,7 +14,7 @@ import {
   upsertEmbeddings,
   type EmbeddingValues,
 } from '../repositories/embeddings.ts';
-import { countReceivedImages, upsertImageQuality } from '../repositories/images.ts';
+import { countReceivedImages, upsertImageQualities } from '../repositories/images.ts';
 import { findOwnSession, upsertSession } from '../repositories/sessions.ts';
 import type { ConsentService } from './consent-service.ts';
 import { embeddingIdempotencyHash } from './embedding-hash.ts';
@@ -59,9 +59,6 @@ export class SessionService {
     if (embeddings.length > 0) await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.embeddings);
     if (body.angle_analyses?.length && !body.analysis) {
       throw badRequest('analysis', 'required when angle_analyses are sent');
-    }
-    if ((body.images?.length ?? 0) > body.images_expected) {
-      throw badRequest('images', `announces ${body.images!.length} images, more than images_expected`);
     }
     refuseDuplicates(body.images, 'images', (image) => image.image_id);
     refuseDuplicates(body.angle_analyses, 'angle_analyses', (a) => a.angle);
@@ -109,7 +106,7 @@ export class SessionService {
           modelId: body.analysis.model_id,
           analysisVersion: body.analysis.analysis_version,
         };
-        for (const angle of body.angle_analyses ?? []) await upsertAngleAnalysis(tx, key, angle);
+        await upsertAngleAnalyses(tx, key, body.angle_analyses ?? []);
       }
       // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing.
       const known = await storedEmbeddingHashes(tx, sessionId);
@@ -159,17 +156,19 @@ export class SessionService {
     body: SessionUpload,
   ): Promise<number> {
     const images = body.images ?? [];
-    for (const [i, image] of images.entries()) {
-      const recorded = await upsertImageQuality(tx, {
+    const recorded = await upsertImageQualities(
+      tx,
+      images.map((image) => ({
         sessionId,
         imageId: image.image_id,
         participantId,
         angle: image.angle,
         quality: image.quality,
-      });
-      if (!recorded)
-        throw conflict(`images.${i}.angle`, `Image ${image.image_id} is stored under another angle`);
-    }
+      })),
+    );
+    const i = images.findIndex((image) => !recorded.has(image.image_id));
+    if (i >= 0)
+      throw conflict(`images.${i}.angle`, `Image ${images[i]!.image_id} is stored under another angle`);
     return images.length;
   }
 

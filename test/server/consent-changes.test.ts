@@ -2,7 +2,13 @@ import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_PATHS, type ConsentScope } from '../../src/sync/contract.ts';
+import {
+  API_PATHS,
+  HEADER_ANGLE,
+  HEADER_FACES,
+  HEADER_SHA256,
+  type ConsentScope,
+} from '../../src/sync/contract.ts';
 import {
   appOn,
   auth,
@@ -121,6 +127,49 @@ describe('consent changes (embedded store)', () => {
     );
     expect(kept!.n).toBe(4);
     expect(sha256(await harness.store.images.get(kept!.storage_path))).toBe(sha256(jpeg));
+  });
+
+  it('dropping `faces` deletes only the photos stored with faces unblurred, so the phone can send them blurred', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    await putSession(app, p.token, sessionId, sessionBody({ front: ['u', 'n'], left_side: [] }));
+    const bytes = await cleanJpeg();
+    for (const [imageId, faces] of [
+      ['u', 'unblurred'],
+      ['n', 'none'],
+    ] as const) {
+      const stored = await app.inject({
+        method: 'PUT',
+        url: API_PATHS.image(sessionId, imageId),
+        headers: {
+          ...auth(p.token),
+          'content-type': 'image/jpeg',
+          [HEADER_ANGLE]: 'front',
+          [HEADER_SHA256]: sha256(bytes),
+          [HEADER_FACES]: faces,
+        },
+        payload: Buffer.from(bytes),
+      });
+      expect(stored.statusCode, stored.body).toBe(200);
+    }
+    const rows = () =>
+      harness.store.database.query<{ id: string; storage_path: string | null; faces: string | null }>(
+        'SELECT id, storage_path, faces FROM images WHERE session_id = $1 ORDER BY id',
+        [sessionId],
+      );
+    const before = await rows();
+    expect(
+      (await consent(p.token, ['sessions', 'images', 'embeddings', 'logs', 'feedback'])).statusCode,
+    ).toBe(200);
+    const after = await rows();
+    expect(after).toEqual([before[0], { id: 'u', storage_path: null, faces: null }]);
+    await expect(harness.store.images.get(before[1]!.storage_path!)).rejects.toThrow(/no image/);
+    expect(sha256(await harness.store.images.get(before[0]!.storage_path!))).toBe(sha256(bytes));
+    // The blurred photo the phone makes next is taken under the same image id.
+    expect(
+      (await putImage(app, p.token, sessionId, 'u', await cleanJpeg('npm-exif-parser__starfish.jpg')))
+        .statusCode,
+    ).toBe(200);
   });
 
   it("dropping `sessions` also removes a file a crash left without a row in the participant's folder", async () => {

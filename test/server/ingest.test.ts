@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertAngleAnalysis } from '../../server/repositories/analyses.ts';
+import { upsertAngleAnalyses } from '../../server/repositories/analyses.ts';
 import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
 import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
 import {
@@ -189,7 +189,7 @@ describe('sync server ingest (embedded store)', () => {
     ];
     for (const fields of refused) {
       await expect(
-        harness.store.database.transaction((tx) => upsertAngleAnalysis(tx, key, { ...front, ...fields })),
+        harness.store.database.transaction((tx) => upsertAngleAnalyses(tx, key, [{ ...front, ...fields }])),
         JSON.stringify(fields).slice(0, 80),
       ).rejects.toThrow(/check constraint/);
     }
