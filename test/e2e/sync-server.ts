@@ -17,7 +17,7 @@ export interface SyncServer {
 /**
  * Starts `server/main.ts` on 127.0.0.1:`port` with its embedded store in `dataDir`, serving {@link OUT_DIR} at `/`,
  * and waits until `/ready` answers 200.
- * @throws Error when the process exits or is not ready within 60 s (with its output).
+ * @throws Error when the process exits or is not ready within 180 s (PGlite starts slowly on a loaded machine) (with its output).
  */
 export async function startSyncServer(port: number, dataDir: string): Promise<SyncServer> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
@@ -37,7 +37,7 @@ export async function startSyncServer(port: number, dataDir: string): Promise<Sy
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const exit = once(child, 'exit').then(() => undefined);
   const url = `http://127.0.0.1:${port}/`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`sync server exited (${child.exitCode ?? child.signalCode}):\n${output}`);
@@ -49,7 +49,7 @@ export async function startSyncServer(port: number, dataDir: string): Promise<Sy
     if (ready) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`sync server not ready within 60 s:\n${output}`);
+      throw new Error(`sync server not ready within 180 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }

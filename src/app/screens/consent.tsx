@@ -4,7 +4,14 @@ import { Notice } from '../components/notice.tsx';
 import { navigate } from '../state/router.ts';
 import { syncEngine, useSyncSettings, useSyncStatus } from '../state/sync.ts';
 import type { Consent } from '../sync/state.ts';
-import { CONSENT_VERSION, HOW_TO_WITHDRAW, SCOPE_TEXTS, SHARED_WITH } from '../text/consent.ts';
+import {
+  CONSENT_VERSION,
+  HOW_TO_WITHDRAW,
+  NARROWING_EFFECT,
+  SCOPE_TEXTS,
+  SHARED_WITH,
+  narrowingWarning,
+} from '../text/consent.ts';
 import { formatDateTime } from '../text/format.ts';
 
 const ALL_SCOPES = SCOPE_TEXTS.map((s) => s.scope);
@@ -53,6 +60,7 @@ function ConsentForm(props: { current: Consent | null }) {
   const scopes = ALL_SCOPES.filter(
     (scope) => SCOPE_TEXTS.find((s) => s.scope === scope)?.required || chosen.includes(scope),
   );
+  const dropped = current ? current.scopes.filter((scope) => !scopes.includes(scope)) : [];
 
   async function agree() {
     setBusy(true);
@@ -73,8 +81,8 @@ function ConsentForm(props: { current: Consent | null }) {
     <>
       {current && (
         <Notice testId="consent-current">
-          You agreed on {formatDateTime(current.given_at)} to the text of version {current.version}. Unticking
-          something stops sending it from now on; what was already sent stays until you withdraw in Settings.
+          You agreed on {formatDateTime(current.given_at)} to the text of version {current.version}.{' '}
+          {NARROWING_EFFECT}
         </Notice>
       )}
       <section class="card">
@@ -99,6 +107,11 @@ function ConsentForm(props: { current: Consent | null }) {
         <Notice kind="hint">
           This copy of BCD was not opened from a BCD sync server, so nothing can be sent from here yet. Your
           choice is kept on this phone.
+        </Notice>
+      )}
+      {dropped.length > 0 && (
+        <Notice kind="hint" testId="consent-narrowing">
+          {narrowingWarning(dropped)}
         </Notice>
       )}
       {error && <Notice kind="stop">{error}</Notice>}

@@ -1,7 +1,7 @@
 import type { ConsentScope, WithdrawalResponse } from '../../sync/contract.ts';
 import { db } from '../db/schema.ts';
 import { retryDelay } from './backoff.ts';
-import { classifyFailure, SyncHttpError, type ClassifiedFailure } from './errors.ts';
+import { classifyFailure, SyncHttpError, UploadPreparationError, type ClassifiedFailure } from './errors.ts';
 import { SyncClient } from './http.ts';
 import {
   completeItem,
@@ -18,6 +18,7 @@ import {
   markConsentRecorded,
   markConsentUnrecorded,
   readSyncSettings,
+  storeRenewedEnrolment,
   writeSyncSetting,
   type Consent,
   type Enrolment,
@@ -77,8 +78,10 @@ function zeroCounts(participantId: string): WithdrawalResponse {
  * The outbox's sync engine. One pass: finish a pending withdrawal; stop unless consented; queue sessions not yet
  * queued; stop when offline; check the server (`/health`); enrol once; send the consent once per participant; then
  * send every outbox item in order (session, photos, analysis and vectors, logs, notes), each idempotent (client
- * ids, `x-sha256`). Failures back off exponentially with jitter; a pass runs at start, on the `online` event, when
- * a session is saved, and when the backoff's timer fires. One tab at a time syncs (Web Locks).
+ * ids, `x-sha256`). A 401 (the access token expired, or the server no longer knows it) gets new tokens with the
+ * refresh token, and only when the server refuses those does the phone enrol again (sending everything anew). Failures
+ * back off exponentially with jitter; a pass runs at start, on the `online` event, when a session is saved, and when
+ * the backoff's timer fires. One tab at a time syncs (Web Locks).
  */
 export class SyncEngine {
   private status: EngineStatus = { state: 'off' };
@@ -213,8 +216,9 @@ export class SyncEngine {
           this.setStatus({ state: 'no_server', reason: failure.reason });
         } else if (failure.action === 'enrol_again' && recoveries < MAX_RECOVERIES) {
           recoveries++;
-          await forgetEnrolment();
-          this.again = true;
+          const notNow = await this.renewOrForget(signal);
+          if (notNow) this.backOff(notNow);
+          else this.again = true;
         } else if (failure.action === 'send_consent_again' && recoveries < MAX_RECOVERIES) {
           recoveries++;
           await markConsentUnrecorded();
@@ -224,6 +228,51 @@ export class SyncEngine {
         }
       }
     } while (this.again);
+  }
+
+  /**
+   * After a 401: keeps new tokens got with the refresh token, or forgets the enrolment when the server refuses them
+   * (the next pass enrols again).
+   * @returns the failure to back off with when the refresh could not be tried now (offline, server busy), else null.
+   */
+  private async renewOrForget(signal: AbortSignal): Promise<ClassifiedFailure | null> {
+    const { enrolment } = await readSyncSettings();
+    if (!enrolment) return null;
+    try {
+      const renewed = await this.renewed(enrolment, signal);
+      if (renewed) await storeRenewedEnrolment(renewed);
+      else await forgetEnrolment();
+      return null;
+    } catch (error) {
+      return signal.aborted ? null : classifyFailure(error);
+    }
+  }
+
+  /**
+   * The enrolment with new tokens from its refresh token (an enrolment stored before tokens expired exchanges its
+   * access token instead, once).
+   * @returns null when the server refuses (the participant withdrew or is unknown there: only enrolling again helps).
+   * @throws SyncNetworkError, or SyncHttpError for answers that may pass later (429, 5xx).
+   */
+  private async renewed(enrolment: Enrolment, signal: AbortSignal): Promise<Enrolment | null> {
+    const client = new SyncClient(enrolment.server, null, signal);
+    try {
+      const answer = await client.refresh(
+        enrolment.refresh_token === undefined
+          ? { legacy_token: enrolment.token }
+          : { refresh_token: enrolment.refresh_token },
+      );
+      return {
+        ...enrolment,
+        token: answer.token,
+        refresh_token: answer.refresh_token,
+        expires_at: answer.expires_at,
+      };
+    } catch (error) {
+      if (error instanceof UploadPreparationError) return null;
+      if (error instanceof SyncHttpError && classifyFailure(error).action !== 'retry') return null;
+      throw error;
+    }
   }
 
   private backOff(failure: ClassifiedFailure): void {
@@ -295,6 +344,8 @@ export class SyncEngine {
     const enrolment: Enrolment = {
       participant_id: answer.participant_id,
       token: answer.token,
+      refresh_token: answer.refresh_token,
+      expires_at: answer.expires_at,
       server: this.options.origin,
       enrolled_at: new Date().toISOString(),
     };
@@ -339,22 +390,41 @@ export class SyncEngine {
     }
   }
 
-  /** Asks the server to delete everything of a withdrawn participant and records its counts. */
+  /**
+   * Asks the server to delete everything of a withdrawn participant and records its counts. A 401 is first taken
+   * for an expired token (refreshed, then asked again); only when the refresh is refused too does the server hold
+   * nothing of theirs.
+   */
   private async finishWithdrawal(
     withdrawal: Withdrawal,
     participant: Enrolment,
     signal: AbortSignal,
   ): Promise<void> {
-    const client = new SyncClient(participant.server, participant.token, signal);
-    await client.health();
-    let result: WithdrawalResponse;
-    try {
-      result = await client.withdraw();
-    } catch (error) {
-      // 401: the server no longer knows the participant, so it holds nothing of theirs.
-      if (!(error instanceof SyncHttpError && error.status === 401)) throw error;
-      result = zeroCounts(participant.participant_id);
+    await new SyncClient(participant.server, null, signal).health();
+    let result = await this.askWithdrawal(participant, signal);
+    if (result === null) {
+      const renewed = await this.renewed(participant, signal);
+      if (renewed) {
+        await storeRenewedEnrolment(renewed);
+        result = await this.askWithdrawal(renewed, signal);
+      }
     }
-    await writeSyncSetting('withdrawal', { ...withdrawal, result });
+    await writeSyncSetting('withdrawal', {
+      ...withdrawal,
+      result: result ?? zeroCounts(participant.participant_id),
+    });
+  }
+
+  /** `DELETE /api/consent` as `participant`. @returns the server's counts, or null for a 401. */
+  private async askWithdrawal(
+    participant: Enrolment,
+    signal: AbortSignal,
+  ): Promise<WithdrawalResponse | null> {
+    try {
+      return await new SyncClient(participant.server, participant.token, signal).withdraw();
+    } catch (error) {
+      if (error instanceof SyncHttpError && error.status === 401) return null;
+      throw error;
+    }
   }
 }

@@ -13,6 +13,7 @@ import {
   HealthResponseSchema,
   ImageUploadResponseSchema,
   LogUploadSchema,
+  RefreshRequestSchema,
   SYNC_CONTRACT_VERSION,
   SessionUploadResponseSchema,
   SessionUploadSchema,
@@ -25,6 +26,7 @@ import {
   type FeedbackBody,
   type ImageUploadResponse,
   type LogUpload,
+  type RefreshRequest,
   type SessionUpload,
   type SessionUploadResponse,
   type WithdrawalResponse,
@@ -96,6 +98,20 @@ export class SyncClient {
   /** `POST /api/participants`: a new pseudonymous participant and its token. @throws SyncHttpError, SyncNetworkError. */
   enrol(): Promise<EnrolmentResponse> {
     return this.json('POST', API_PATHS.participants, EnrolmentResponseSchema);
+  }
+
+  /**
+   * `POST /api/participants/refresh` (no bearer token): new access and refresh tokens for a refresh token, or once for
+   * an access token issued before tokens expired. @throws SyncHttpError (401 `refresh_refused`: enrol again),
+   * SyncNetworkError, UploadPreparationError.
+   */
+  refresh(body: RefreshRequest): Promise<EnrolmentResponse> {
+    return this.json(
+      'POST',
+      API_PATHS.refresh,
+      EnrolmentResponseSchema,
+      checked(RefreshRequestSchema, body, 'refresh'),
+    );
   }
 
   /** `PUT /api/consent`. @throws SyncHttpError, SyncNetworkError, UploadPreparationError. */

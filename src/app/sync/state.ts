@@ -4,8 +4,15 @@ import { db } from '../db/schema.ts';
 /** This phone's participant on a sync server (embedded mode enrolment). */
 export interface Enrolment {
   participant_id: string;
-  /** Bearer token of every call; the device's only credential, kept in IndexedDB. */
+  /** Bearer (access) token of every call, kept in IndexedDB; it expires (`expires_at`) and is then refreshed. */
   token: string;
+  /**
+   * Gets the next access token (`POST /api/participants/refresh`), kept like the token. Absent from enrolments stored
+   * before tokens expired: their non-expiring token is exchanged once instead.
+   */
+  refresh_token?: string;
+  /** When `token` expires, as the server said; absent like `refresh_token`. */
+  expires_at?: string;
   server: string;
   enrolled_at: string;
 }
@@ -75,6 +82,20 @@ export async function markConsentRecorded(consent: Consent, participantId: strin
     const { consent: current } = await readSyncSettings();
     if (current?.given_at === consent.given_at) {
       await writeSyncSetting('consent', { ...current, recorded_for: participantId });
+    }
+  });
+}
+
+/**
+ * Keeps the new tokens of a refresh: in the enrolment and in a pending withdrawal, wherever they are of the same
+ * participant (the person may have withdrawn or enrolled anew meanwhile; their records are left as they are).
+ */
+export async function storeRenewedEnrolment(renewed: Enrolment): Promise<void> {
+  await db.transaction('rw', db.sync_state, async () => {
+    const { enrolment, withdrawal } = await readSyncSettings();
+    if (enrolment?.participant_id === renewed.participant_id) await writeSyncSetting('enrolment', renewed);
+    if (withdrawal?.result === null && withdrawal.participant?.participant_id === renewed.participant_id) {
+      await writeSyncSetting('withdrawal', { ...withdrawal, participant: renewed });
     }
   });
 }

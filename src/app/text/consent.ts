@@ -83,6 +83,24 @@ export const WITHDRAW_EFFECT =
   'Withdrawing stops sharing at once. The server then deletes everything this phone shared and tells you how ' +
   'much it deleted. Your sessions stay on this phone.';
 
+/** What changing the choice does, as the consent screen says it to a person who shares already. */
+export const NARROWING_EFFECT =
+  'Unticking something stops sending it, and the server deletes what this phone already sent of it. Your ' +
+  'sessions stay on this phone.';
+
+/**
+ * What saving will delete on the server, for the scopes the person has just unticked (in the screen's order), e.g.
+ * "Saving deletes from the server the photos and vectors this phone already sent. They stay on this phone."
+ */
+export function narrowingWarning(dropped: readonly ConsentScope[]): string {
+  // "Your notes" → "notes": the sentence says "the … this phone already sent".
+  const names = SCOPE_TEXTS.filter((s) => dropped.includes(s.scope)).map((s) =>
+    s.label.toLowerCase().replace(/^your /, ''),
+  );
+  const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : (names[0] ?? '');
+  return `Saving deletes from the server the ${list} this phone already sent. They stay on this phone.`;
+}
+
 /** The label of a scope. */
 export function scopeLabel(scope: ConsentScope): string {
   return SCOPE_TEXTS.find((s) => s.scope === scope)?.label ?? scope;
