@@ -95,7 +95,8 @@ describe('kill -9 during uploads, then restart', () => {
           (
             await json(base, 'PUT', API_PATHS.consent, token, {
               version: 'v1',
-              scopes: ['sessions', 'images'],
+              // `faces`: the photo shows a person; the face check is not what this test is about.
+              scopes: ['sessions', 'images', 'faces'],
             })
           ).status,
         ).toBe(200);
@@ -156,7 +157,10 @@ describe('kill -9 during uploads, then restart', () => {
       const photo = await cleanJpeg();
       const { child, base } = await startServer(dir);
       const token = (await json(base, 'POST', API_PATHS.participants, null)).body.token as string;
-      await json(base, 'PUT', API_PATHS.consent, token, { version: 'v1', scopes: ['sessions', 'images'] });
+      await json(base, 'PUT', API_PATHS.consent, token, {
+        version: 'v1',
+        scopes: ['sessions', 'images', 'faces'],
+      });
       const ids = Array.from({ length: BURST }, (_, i) => `img-${i}`);
       await json(base, 'PUT', API_PATHS.session('s'), token, {
         ...sessionBody({ front: ids, left_side: [] }),

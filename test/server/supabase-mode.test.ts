@@ -76,7 +76,8 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
       method: 'PUT',
       url: API_PATHS.consent,
       headers: auth(token),
-      payload: { version: 'consent-v1', scopes: ['sessions', 'images', 'embeddings'] },
+      // `faces`: the test photos show people, and what is tested here is where their bytes go, not the face check.
+      payload: { version: 'consent-v1', scopes: ['sessions', 'images', 'embeddings', 'faces'] },
     });
     expect(consent.statusCode).toBe(200);
     return { id, token };
