@@ -255,8 +255,9 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
       feedback: NOTES,
     });
     expect(rows.sessions).toEqual([...sessionIds].sort());
-    expect(rows.consents).toEqual([
-      { participant_id: participant, consent_version: consentVersion, scopes: [...CONSENT_SCOPES] },
+    // Scopes are a set: the app keeps them in the consent screen's order, not the contract's.
+    expect(rows.consents.map((c) => ({ ...c, scopes: [...c.scopes].sort() }))).toEqual([
+      { participant_id: participant, consent_version: consentVersion, scopes: [...CONSENT_SCOPES].sort() },
     ]);
     expect(rows.files).toHaveLength(photoCount);
 

@@ -23,15 +23,23 @@ function permissionWords(permission: NotificationPermission | 'unsupported'): st
 /** Settings' reminder choice: how often (off, every 2, 4 or 8 weeks), and what happens when a session is due. */
 export function ReminderSettings() {
   const status = useLiveQuery(() => reminderStatus(), []);
-  const [busy, setBusy] = useState(false);
+  // The tapped choice shows at once: the stored one arrives only after the write, and the permission prompt that
+  // turning reminders on may open can stay unanswered for as long as the person likes.
+  const [tapped, setTapped] = useState<CadenceWeeks | null | undefined>(undefined);
   if (status.status !== 'ready') return null;
-  const { weeks, due, permission } = status.value;
+  const { due, permission } = status.value;
+  const weeks = tapped === undefined ? status.value.weeks : tapped;
   return (
-    <section class="card" data-testid="reminder-settings" aria-labelledby="reminders-heading">
+    <section
+      class="card"
+      data-testid="reminder-settings"
+      data-stored={String(status.value.weeks)}
+      aria-labelledby="reminders-heading"
+    >
       <h2 id="reminders-heading" style={{ marginTop: 0 }}>
         Reminders
       </h2>
-      <fieldset class="cadence" disabled={busy}>
+      <fieldset class="cadence">
         <legend>Remind me to take a session</legend>
         {CHOICES.map((choice) => (
           <label key={String(choice)} class={`toggle${choice === weeks ? ' selected' : ''}`}>
@@ -42,8 +50,8 @@ export function ReminderSettings() {
               checked={choice === weeks}
               data-testid={`cadence-${choice ?? 'off'}`}
               onChange={() => {
-                setBusy(true);
-                void setReminderCadence(choice).finally(() => setBusy(false));
+                setTapped(choice);
+                void setReminderCadence(choice);
               }}
             />
             {cadenceLabel(choice)}

@@ -43,12 +43,13 @@ export class DiaryPage extends AppPage {
       (id) => document.querySelector<HTMLInputElement>(`[data-testid="${id}"]`)?.checked === true,
       `cadence-${weeks ?? 'off'}`,
     );
-    await this.page.locator('fieldset.cadence:not([disabled])').waitFor();
+    await this.page.locator(`[data-testid="reminder-settings"][data-stored="${String(weeks)}"]`).waitFor();
   }
 
   /** History's reminder, or null when it shows none. */
   async reminder(): Promise<ShownReminder | null> {
     const card = this.page.getByTestId('reminder');
+    await card.or(this.page.getByTestId('reminder-none')).waitFor({ state: 'attached' });
     if ((await card.count()) === 0) return null;
     return {
       due: (await card.getAttribute('data-due')) ?? '',
