@@ -3,13 +3,23 @@ import { calibratedScore, noiseFloor } from './calibration.ts';
 import type { NoiseModel } from './calibration.ts';
 import { comparePair } from './compare-pair.ts';
 import type { PairComparison } from './compare-pair.ts';
+import { withoutFaces } from './face-mask.ts';
+import type { FaceRegion } from '../faces/change-faces.ts';
 import type { CellMap } from './grid.ts';
 import type { ChangeRaster } from './raster.ts';
 import type { Registration } from './registration.ts';
 
-/** What the change engine keeps of each photo: its change raster and its synthetic noise samples (ΔE*). */
+/**
+ * What the change engine keeps of each photo: its change raster, its synthetic noise samples (ΔE*) and the faces
+ * it leaves out.
+ */
 export interface ImageChange {
   readonly raster: ChangeRaster;
+  /**
+   * Faces found in the photo (`facesForChange`), left out of every comparison it is in, as the photo or as the
+   * reference (`faceMask`); null or absent when none was found or none was looked for (the whole frame is compared).
+   */
+  readonly faces?: readonly FaceRegion[] | null;
   /**
    * The photo's synthetic noise samples (`syntheticNoiseSamples`), or null while not computed yet: they are needed
    * only once the photo is a reference, so a new session's photos may be scored first and get them afterwards
@@ -33,11 +43,14 @@ export interface ReferencePhoto {
 export interface ChangeMap {
   readonly rows: number;
   readonly cols: number;
-  /** Calibrated cell score × 254, rounded (0 = none, 254 = the top of Strong Variation); 255 = outside the overlap. */
+  /**
+   * Calibrated cell score × 254, rounded (0 = none, 254 = the top of Strong Variation); 255 = not measured: outside
+   * the overlap, or (most of it) in a face left out of either photo.
+   */
   readonly cells: readonly number[];
 }
 
-/** The code of a cell that lies outside the overlap of the photo and its reference. */
+/** The code of a cell that was not measured: outside the overlap of the photo and its reference, or in a face. */
 export const CELL_OUTSIDE = 255;
 
 /** How one photo was registered for an angle's result, with the hint a person sees when it failed. */
@@ -105,7 +118,8 @@ const RETAKE_HINT =
 
 /**
  * Measures an angle's local change against the person's own references (SPEC "Change engine" steps 1–4):
- * the photo is compared (`comparePair`) with each recent reference and with the first session's (so a slow drift
+ * the photo is compared (`comparePair`, with the faces of both photos left out: the reference's in its own frame,
+ * the photo's mapped onto it through the registration) with each recent reference and with the first session's (so a slow drift
  * weighs in too); the raw score is the median over the comparisons whose registration fits about as well as the
  * best one (`trustedComparisons`), and is
  * calibrated against the angle's personal noise floor (`noiseFloor`, from the references' synthetic samples and the
@@ -119,9 +133,10 @@ export function angleLocalChange(
   input: AngleChangeInput,
 ): AngleLocalChange | AngleRegistrationFailure {
   if (input.recent.length === 0) throw new RangeError('angleLocalChange needs at least one reference');
+  const photo = withoutFaces(input.photo);
   const compare = (ref: ReferencePhoto) => ({
     ref,
-    result: comparePair(cv, { raster: ref.change.raster }, { raster: input.photo.raster }),
+    result: comparePair(cv, withoutFaces(ref.change), photo),
   });
   const recent = input.recent.map(compare);
   const first = input.first ? compare(input.first) : null;
@@ -134,8 +149,7 @@ export function angleLocalChange(
   }
   const trusted = trustedComparisons(all.map((c) => c.result));
   const raw = median(all.flatMap((c) => (trusted.has(c.result) ? [c.result.raw as number] : [])));
-  const synthetic = all.flatMap(({ ref }) => ref.change.noise_samples);
-  const noise = noiseFloor(synthetic, input.realSamples);
+  const { noise, synthetic } = angleNoise(input);
   const cells = latest.result.cells as CellMap;
   return {
     score: calibratedScore(raw, noise),
@@ -143,9 +157,36 @@ export function angleLocalChange(
     change_map: changeMapOf(cells, noise),
     changed_area_fraction: changedShare(cells, noise),
     registration: angleRegistration(latest.ref, latest.result),
-    noise_floor: { synthetic: synthetic.length, real: input.realSamples.length, delta_e: noise.p95 },
+    noise_floor: { synthetic, real: input.realSamples.length, delta_e: noise.p95 },
     references,
   };
+}
+
+/**
+ * The personal noise model an angle's photo is calibrated with (SPEC "Change engine" step 4): `noiseFloor` of the
+ * references' synthetic samples (the first session's, then the recent ones, in that order) and the real samples.
+ * @returns the model, ΔE*, and how many synthetic samples it pooled.
+ */
+export function angleNoise(input: Omit<AngleChangeInput, 'photo'>): { noise: NoiseModel; synthetic: number } {
+  const references = input.first ? [input.first, ...input.recent] : input.recent;
+  const synthetic = references.flatMap((ref) => ref.change.noise_samples);
+  return { noise: noiseFloor(synthetic, input.realSamples), synthetic: synthetic.length };
+}
+
+/**
+ * The change map of `photo` against `reference` (`comparePair`, on the reference's frame), each cell calibrated
+ * with `noise` exactly as `angleLocalChange` calibrates the map it keeps: with the noise model that engine used
+ * and the reference it mapped against, the result equals its `change_map` cell for cell.
+ * @returns null when the photo could not be registered to the reference.
+ */
+export function calibratedChangeMap(
+  cv: OpenCv,
+  reference: ChangeRaster,
+  photo: ChangeRaster,
+  noise: NoiseModel,
+): ChangeMap | null {
+  const { cells } = comparePair(cv, { raster: reference }, { raster: photo });
+  return cells === null ? null : changeMapOf(cells, noise);
 }
 
 /**

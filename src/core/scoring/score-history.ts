@@ -1,28 +1,17 @@
-import { RECENT_REFERENCES, angleLocalChange } from '../change/angle-change.ts';
-import type {
-  AngleLocalChange,
-  AngleRegistrationFailure,
-  ImageChange,
-  ReferencePhoto,
-} from '../change/angle-change.ts';
-import { noiseFloor } from '../change/calibration.ts';
+import { angleLocalChange } from '../change/angle-change.ts';
+import type { AngleLocalChange, AngleRegistrationFailure } from '../change/angle-change.ts';
 import { withNoiseSamples } from '../change/noise-floor.ts';
 import type { OpenCv } from '../cv.ts';
 import { analyzeSession, toHistorySession } from './analyze.ts';
-import { bestPhotoChange } from './best-photo.ts';
+import { angleChangeInput, angleNoiseModel } from './angle-input.ts';
 import type {
   AnalysisOptions,
   DatedSession,
   HistorySession,
   NoiseFloorInfo,
-  ScoredImage,
   ScoringSession,
   SessionAnalysis,
 } from './types.ts';
-
-function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
-  return bestPhotoChange(images, angle, (i) => i.change) ?? null;
-}
 
 /**
  * Analyses one session against the person's history (SPEC "Scores" and "Change engine"): for each angle with a
@@ -38,44 +27,17 @@ export function scoreSession(
   history: readonly HistorySession[],
   options: AnalysisOptions,
 ): SessionAnalysis {
-  const sameModel = history.filter((s) => s.model_id === session.model_id && s.images.length > 0);
-  const window = options.baselineWindow === null ? sameModel : sameModel.slice(-options.baselineWindow);
   const local = new Map<string, AngleLocalChange | AngleRegistrationFailure>();
   const firstFloors = new Map<string, NoiseFloorInfo>();
   for (const angle of new Set(session.images.map((i) => i.angle))) {
-    const photo = bestPhoto(session.images, angle);
-    if (photo === null) continue;
-    const earlier = window.flatMap((s): (ReferencePhoto & { samples: readonly number[] })[] => {
-      const change = bestPhoto(s.images, angle);
-      return change
-        ? [
-            {
-              session_id: s.session_id,
-              change: withNoiseSamples(cv, change),
-              samples: s.local_change_samples[angle] ?? [],
-            },
-          ]
-        : [];
-    });
-    if (earlier.length === 0) {
-      const { noise_samples } = withNoiseSamples(cv, photo);
-      firstFloors.set(angle, {
-        synthetic: noise_samples.length,
-        real: 0,
-        delta_e: noiseFloor(noise_samples, []).p95,
-      });
+    const input = angleChangeInput(cv, session, history, options, angle);
+    if (input === null) continue;
+    if (input.recent.length === 0) {
+      const { noise, synthetic } = angleNoiseModel(cv, input);
+      firstFloors.set(angle, { synthetic, real: 0, delta_e: noise.p95 });
       continue;
     }
-    const recent = earlier.slice(-RECENT_REFERENCES);
-    local.set(
-      angle,
-      angleLocalChange(cv, {
-        photo,
-        recent,
-        first: earlier.length > RECENT_REFERENCES ? earlier[0]! : null,
-        realSamples: earlier.flatMap((e) => e.samples),
-      }),
-    );
+    local.set(angle, angleLocalChange(cv, input));
   }
   return analyzeSession(session, history, options, local, firstFloors);
 }

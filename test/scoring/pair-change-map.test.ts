@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NodeEngine } from '../../src/cli/engine.ts';
+import { CELL_OUTSIDE } from '../../src/core/change/index.ts';
+import type { ChangeRaster } from '../../src/core/change/index.ts';
+import { DEFAULT_ANGLES } from '../../src/core/config.ts';
+import { pairChangeMap, scoreHistory, toHistorySession } from '../../src/core/scoring/index.ts';
+import type { DatedSession, HistorySession, SessionAnalysis } from '../../src/core/scoring/index.ts';
+import { CHANGED_ANGLE, loadSampleHistory } from '../change/sample-history.ts';
+
+// The change map of any two sessions (the Compare viewer's), on samples/history: 3 sessions × 6 angles; the
+// third's left_side carries a planted change.
+
+const OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null };
+
+let engine: NodeEngine;
+let sessions: DatedSession[];
+let analyses: readonly SessionAnalysis[];
+
+beforeAll(async () => {
+  ({ engine, sessions } = await loadSampleHistory());
+  analyses = scoreHistory(engine.cv, sessions, OPTIONS).analyses;
+}, 300_000);
+
+afterAll(async () => {
+  await engine?.dispose();
+});
+
+/** The history session `i` was scored against, as the app rebuilds it from stored analyses. */
+function historyBefore(i: number): HistorySession[] {
+  return sessions.slice(0, i).map((s, j) => toHistorySession(s, analyses[j]!));
+}
+
+function rasterOf(s: DatedSession, angle: string): ChangeRaster {
+  return s.images.find((i) => i.angle === angle)!.change!.raster;
+}
+
+const coloured = (cells: readonly number[]) => cells.filter((c) => c > 0 && c !== CELL_OUTSIDE).length;
+
+describe('pairChangeMap', () => {
+  it('gives, for every measured pair, the stored change map cell for cell', () => {
+    let compared = 0;
+    for (let i = 1; i < sessions.length; i++) {
+      for (const stored of analyses[i]!.angles) {
+        const referenceId = stored.registration?.reference_session_id;
+        if (stored.change_map === null || referenceId === undefined) continue;
+        const reference = sessions.find((s) => s.session_id === referenceId)!;
+        const computed = pairChangeMap(
+          engine.cv,
+          rasterOf(reference, stored.angle),
+          sessions[i]!,
+          historyBefore(i),
+          OPTIONS,
+          stored.angle,
+        );
+        expect(computed).toEqual({ map: stored.change_map });
+        compared++;
+      }
+    }
+    // Sessions 2 and 3, six angles each, all lined up.
+    expect(compared).toBe(12);
+  });
+
+  it('maps the third session against the first, which it was not measured against, and shows the planted change', () => {
+    const third = analyses[2]!.angles.find((a) => a.angle === CHANGED_ANGLE)!;
+    expect(third.registration?.reference_session_id).toBe(sessions[1]!.session_id);
+    const computed = pairChangeMap(
+      engine.cv,
+      rasterOf(sessions[0]!, CHANGED_ANGLE),
+      sessions[2]!,
+      historyBefore(2),
+      OPTIONS,
+      CHANGED_ANGLE,
+    );
+    if (computed.map === null) throw new Error(`no map: ${computed.reason}`);
+    expect(computed.map.rows * computed.map.cols).toBe(computed.map.cells.length);
+    expect(coloured(computed.map.cells)).toBeGreaterThan(0);
+    // Measured against another photo: not the stored map, though both show the change.
+    expect(computed.map.cells).not.toEqual(third.change_map!.cells);
+    const unchanged = pairChangeMap(
+      engine.cv,
+      rasterOf(sessions[0]!, 'front'),
+      sessions[2]!,
+      historyBefore(2),
+      OPTIONS,
+      'front',
+    );
+    if (unchanged.map === null) throw new Error(`no map: ${unchanged.reason}`);
+    expect(coloured(unchanged.map.cells)).toBeLessThan(coloured(computed.map.cells));
+  });
+
+  it('maps a session that has no earlier photo of the angle (against a later one), and says when there is no raster', () => {
+    // The first session against the second: no history, so its own synthetic samples calibrate the map
+    // (its first noise floor, as `scoreSession` computes it).
+    const reversed = pairChangeMap(
+      engine.cv,
+      rasterOf(sessions[1]!, CHANGED_ANGLE),
+      sessions[0]!,
+      [],
+      OPTIONS,
+      CHANGED_ANGLE,
+    );
+    expect(reversed.map).not.toBeNull();
+    const withoutRaster = {
+      ...sessions[2]!,
+      images: sessions[2]!.images.map(({ change: _change, ...image }) => image),
+    };
+    expect(
+      pairChangeMap(
+        engine.cv,
+        rasterOf(sessions[0]!, CHANGED_ANGLE),
+        withoutRaster,
+        historyBefore(2),
+        OPTIONS,
+        CHANGED_ANGLE,
+      ),
+    ).toEqual({ map: null, reason: 'no_raster' });
+  });
+});
