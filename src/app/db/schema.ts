@@ -162,6 +162,11 @@ export interface OutboxRow {
   last_error: string | null;
   /** Image items, once prepared. */
   prepared?: PreparedImage;
+  /**
+   * The app version (`SyncEngineOptions.appVersion`) whose upload the server refused (4xx): the item waits, kept,
+   * until another version runs. Not indexed, so no schema version.
+   */
+  parked_under?: string;
 }
 
 /** A session's place in sync: present once the session was queued under a consent. */

@@ -1,15 +1,16 @@
 import type { ConsentScope, WithdrawalResponse } from '../../sync/contract.ts';
-import { db } from '../db/schema.ts';
+import type { BcdDatabase } from '../db/schema.ts';
 import { retryDelay } from './backoff.ts';
 import { classifyFailure, SyncHttpError, UploadPreparationError, type ClassifiedFailure } from './errors.ts';
 import { SyncClient } from './http.ts';
 import {
   completeItem,
   nextItem,
+  parkedSessions,
   pendingItems,
   queueUnsyncedSessions,
   recordFailure,
-  resetUploads,
+  unparkForVersion,
 } from './outbox.ts';
 import type { FaceFinder } from './prepare-faces.ts';
 import type { UprightEncoder } from './prepare-image.ts';
@@ -18,13 +19,17 @@ import {
   markConsentRecorded,
   markConsentUnrecorded,
   readSyncSettings,
+  storeConsent,
+  storeEnrolment,
   storeRenewedEnrolment,
+  storeWithdrawal,
   writeSyncSetting,
   type Consent,
   type Enrolment,
   type Withdrawal,
 } from './state.ts';
-import { sendItem } from './uploads.ts';
+import { uploadIds } from './upload-ids.ts';
+import { sendItem, type SendContext } from './uploads.ts';
 
 /** What the engine is doing, for Settings and the per-session sync state. */
 export type EngineStatus =
@@ -36,12 +41,47 @@ export type EngineStatus =
   | { readonly state: 'syncing'; readonly remaining: number }
   /** Everything queued was sent. */
   | { readonly state: 'idle' }
+  /**
+   * Everything else was sent; the server refused part of `sessions` sessions, which wait on this phone (kept) until
+   * another version of the app runs.
+   */
+  | { readonly state: 'held'; readonly sessions: number }
   /** The last try failed; the next is at `retryAt` (ms since the epoch). */
   | { readonly state: 'paused'; readonly reason: string; readonly retryAt: number };
+
+/** The engine's time: the clock and its timers (the window's in the app, a test's own in tests). */
+export interface SyncClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Calls `callback` once after `ms` milliseconds. @returns a function that cancels it. */
+  after(ms: number, callback: () => void): () => void;
+}
+
+/** Whether the device is online, and when that changes (`navigator.onLine` and the window's events in the app). */
+export interface SyncNetwork {
+  online(): boolean;
+  /** Calls `listener` whenever the device goes online (true) or offline (false). */
+  onChange(listener: (online: boolean) => void): void;
+}
+
+/** The cross-tab lock (Web Locks' `navigator.locks`); null where the browser has none (one tab is assumed). */
+export type SyncLocks = Pick<LockManager, 'request'>;
 
 export interface SyncEngineOptions {
   /** The sync server's origin: the app's own (`location.origin`), so `npm start` serves both. */
   readonly origin: string;
+  /** The device's database (the app's `db`), whose sync tables the engine reads and writes through `state.ts`. */
+  readonly db: BcdDatabase;
+  /** Makes every request to the server (the window's `fetch` in the app). */
+  readonly fetch: typeof fetch;
+  readonly clock: SyncClock;
+  readonly locks: SyncLocks | null;
+  readonly network: SyncNetwork;
+  /**
+   * The running app's version: an item the server refused waits, kept, until another version runs (see
+   * `recordFailure`). The app passes its build's script URL, which carries the build's content hash.
+   */
+  readonly appVersion: string;
   /** Turns photos upright for upload (`encodeUpright` in the browser). */
   readonly encode: UprightEncoder;
   /** Finds and blurs faces before a photo is shared (the faces worker in the browser); see `prepareShared`. */
@@ -50,15 +90,18 @@ export interface SyncEngineOptions {
   readonly random?: () => number;
 }
 
+/** The Web Locks name every tab's engine syncs under. */
+export const SYNC_LOCK = 'bcd-sync';
+
 /** When another tab holds the sync lock, look again after this long. */
 const OTHER_TAB_RETRY_MS = 30_000;
 /** Enrolling or sending the consent again is tried this often in a row before the engine backs off. */
 const MAX_RECOVERIES = 2;
 
-function zeroCounts(participantId: string): WithdrawalResponse {
+function zeroCounts(participantId: string, at: number): WithdrawalResponse {
   return {
     participant_id: participantId,
-    withdrawn_at: new Date().toISOString(),
+    withdrawn_at: new Date(at).toISOString(),
     deleted: {
       participants: 0,
       consents: 0,
@@ -81,30 +124,37 @@ function zeroCounts(participantId: string): WithdrawalResponse {
  * ids, `x-sha256`). A 401 (the access token expired, or the server no longer knows it) gets new tokens with the
  * refresh token, and only when the server refuses those does the phone enrol again (sending everything anew). Failures
  * back off exponentially with jitter; a pass runs at start, on the `online` event, when a session is saved, and when
- * the backoff's timer fires. One tab at a time syncs (Web Locks).
+ * the backoff's timer fires. One tab at a time syncs (Web Locks). An item the server refuses (another 4xx) is kept,
+ * parked with its session's later items until another app version runs; other sessions go on.
  */
 export class SyncEngine {
   private status: EngineStatus = { state: 'off' };
   private readonly listeners = new Set<(status: EngineStatus) => void>();
   private running: Promise<void> | null = null;
   private again = false;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private cancelTimer: (() => void) | undefined;
   private failures = 0;
   private controller = new AbortController();
   private readonly random: () => number;
+  private readonly db: BcdDatabase;
 
   constructor(private readonly options: SyncEngineOptions) {
     this.random = options.random ?? Math.random;
+    this.db = options.db;
   }
 
-  /** Starts syncing: a pass now, and one whenever the device comes back online. */
+  /** Starts syncing: a pass now, and one whenever the device goes online or offline. */
   start(): void {
-    addEventListener('online', () => {
-      this.failures = 0;
+    this.options.network.onChange((online) => {
+      if (online) this.failures = 0;
       this.kick();
     });
-    addEventListener('offline', () => this.kick());
     this.kick();
+  }
+
+  /** Resolves once no pass is running (none may be about to start: a timer may be set). */
+  async settled(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /** The current status. */
@@ -120,8 +170,7 @@ export class SyncEngine {
 
   /** Runs a pass now (or right after the running one, which may have missed new work). */
   kick(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.clearTimer();
     if (this.running) {
       this.again = true;
       return;
@@ -137,23 +186,20 @@ export class SyncEngine {
    * the server has is not stored twice).
    */
   async giveConsent(version: string, scopes: readonly ConsentScope[]): Promise<void> {
-    const { consent } = await readSyncSettings();
+    const { consent } = await readSyncSettings(this.db);
     const unchanged =
       consent?.version === version &&
       consent.scopes.length === scopes.length &&
       scopes.every((s) => consent.scopes.includes(s));
     if (!unchanged) {
       await this.stopPass();
-      await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
-        const next: Consent = {
-          version,
-          scopes: [...scopes],
-          given_at: new Date().toISOString(),
-          recorded_for: null,
-        };
-        await writeSyncSetting('consent', next);
-        await resetUploads();
-      });
+      const next: Consent = {
+        version,
+        scopes: [...scopes],
+        given_at: this.isoNow(),
+        recorded_for: null,
+      };
+      await storeConsent(this.db, next);
     }
     this.failures = 0;
     this.kick();
@@ -168,31 +214,45 @@ export class SyncEngine {
    */
   async withdraw(): Promise<Withdrawal> {
     await this.stopPass();
-    const settings = await readSyncSettings();
+    const settings = await readSyncSettings(this.db);
     const pending = settings.withdrawal?.result === null ? settings.withdrawal.participant : null;
     const withdrawal: Withdrawal = {
-      requested_at: new Date().toISOString(),
+      requested_at: this.isoNow(),
       participant: settings.enrolment ?? pending,
       result: null,
     };
-    await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
-      await writeSyncSetting('consent', null);
-      await writeSyncSetting('enrolment', null);
-      await writeSyncSetting('withdrawal', withdrawal);
-      await resetUploads();
-    });
+    await storeWithdrawal(this.db, withdrawal);
     this.setStatus({ state: 'off' });
     if (withdrawal.participant) this.kick();
-    await this.running;
-    return (await readSyncSettings()).withdrawal ?? withdrawal;
+    await this.settled();
+    return (await readSyncSettings(this.db)).withdrawal ?? withdrawal;
   }
 
   /** Aborts the running pass and waits for it to end, so nothing is sent after this returns. */
   private async stopPass(): Promise<void> {
-    clearTimeout(this.timer);
+    this.clearTimer();
     this.controller.abort();
     await this.running?.catch(() => undefined);
     this.controller = new AbortController();
+  }
+
+  private clearTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+  }
+
+  /** Runs a pass after `ms`, replacing a pass already planned. */
+  private later(ms: number): void {
+    this.clearTimer();
+    this.cancelTimer = this.options.clock.after(ms, () => this.kick());
+  }
+
+  private isoNow(): string {
+    return new Date(this.options.clock.now()).toISOString();
+  }
+
+  private client(origin: string, token: string | null, signal: AbortSignal): SyncClient {
+    return new SyncClient(origin, token, signal, this.options.fetch);
   }
 
   private setStatus(status: EngineStatus): void {
@@ -221,7 +281,7 @@ export class SyncEngine {
           else this.again = true;
         } else if (failure.action === 'send_consent_again' && recoveries < MAX_RECOVERIES) {
           recoveries++;
-          await markConsentUnrecorded();
+          await markConsentUnrecorded(this.db);
           this.again = true;
         } else {
           this.backOff(failure);
@@ -236,12 +296,12 @@ export class SyncEngine {
    * @returns the failure to back off with when the refresh could not be tried now (offline, server busy), else null.
    */
   private async renewOrForget(signal: AbortSignal): Promise<ClassifiedFailure | null> {
-    const { enrolment } = await readSyncSettings();
+    const { enrolment } = await readSyncSettings(this.db);
     if (!enrolment) return null;
     try {
       const renewed = await this.renewed(enrolment, signal);
-      if (renewed) await storeRenewedEnrolment(renewed);
-      else await forgetEnrolment();
+      if (renewed) await storeRenewedEnrolment(this.db, renewed);
+      else await forgetEnrolment(this.db);
       return null;
     } catch (error) {
       return signal.aborted ? null : classifyFailure(error);
@@ -255,7 +315,7 @@ export class SyncEngine {
    * @throws SyncNetworkError, or SyncHttpError for answers that may pass later (429, 5xx).
    */
   private async renewed(enrolment: Enrolment, signal: AbortSignal): Promise<Enrolment | null> {
-    const client = new SyncClient(enrolment.server, null, signal);
+    const client = this.client(enrolment.server, null, signal);
     try {
       const answer = await client.refresh(
         enrolment.refresh_token === undefined
@@ -278,14 +338,15 @@ export class SyncEngine {
   private backOff(failure: ClassifiedFailure): void {
     this.failures++;
     const delay = retryDelay(this.failures, failure.retryAfterMs, this.random);
-    this.setStatus({ state: 'paused', reason: failure.reason, retryAt: Date.now() + delay });
-    this.timer = setTimeout(() => this.kick(), delay);
+    this.setStatus({ state: 'paused', reason: failure.reason, retryAt: this.options.clock.now() + delay });
+    this.later(delay);
   }
 
   /** Runs `work` while holding the cross-tab sync lock; when another tab holds it, looks again later. */
   private async exclusive(work: () => Promise<void>): Promise<void> {
-    if (!navigator.locks) return work();
-    const ran = await navigator.locks.request('bcd-sync', { ifAvailable: true }, async (lock) => {
+    const { locks } = this.options;
+    if (!locks) return work();
+    const ran = await locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) => {
       if (!lock) return false;
       await work();
       return true;
@@ -294,14 +355,14 @@ export class SyncEngine {
       this.setStatus({
         state: 'paused',
         reason: 'another BCD window is syncing',
-        retryAt: Date.now() + OTHER_TAB_RETRY_MS,
+        retryAt: this.options.clock.now() + OTHER_TAB_RETRY_MS,
       });
-      this.timer = setTimeout(() => this.kick(), OTHER_TAB_RETRY_MS);
+      this.later(OTHER_TAB_RETRY_MS);
     }
   }
 
   private async pass(signal: AbortSignal): Promise<void> {
-    const settings = await readSyncSettings();
+    const settings = await readSyncSettings(this.db);
     if (settings.withdrawal?.result === null && settings.withdrawal.participant) {
       await this.finishWithdrawal(settings.withdrawal, settings.withdrawal.participant, signal);
     }
@@ -311,82 +372,80 @@ export class SyncEngine {
       this.setStatus({ state: 'off' });
       return;
     }
-    await queueUnsyncedSessions(consent.scopes);
-    if (!navigator.onLine) {
+    await queueUnsyncedSessions(this.db, consent.scopes);
+    if (!this.options.network.online()) {
       this.setStatus({ state: 'offline' });
       return;
     }
-    await new SyncClient(this.options.origin, null, signal).health();
+    await this.client(this.options.origin, null, signal).health();
     const enrolment = settings.enrolment ?? (await this.enrol(signal));
-    const client = new SyncClient(this.options.origin, enrolment.token, signal);
+    const client = this.client(this.options.origin, enrolment.token, signal);
     if (consent.recorded_for !== enrolment.participant_id) {
       await client.putConsent({ version: consent.version, scopes: consent.scopes });
-      await markConsentRecorded(consent, enrolment.participant_id);
+      await markConsentRecorded(this.db, consent, enrolment.participant_id);
     }
-    const refused = await this.drain(client, consent.scopes, signal);
-    if (refused > 0) {
-      // Tried again later, in case the refusal was the server's passing state; the sessions say why meanwhile.
-      const sessions = refused === 1 ? 'one session' : `${refused} sessions`;
-      this.backOff({
-        action: 'refused',
-        reason: `the server refused part of ${sessions}`,
-        retryAfterMs: null,
-      });
-      return;
-    }
+    const context: SendContext = {
+      db: this.db,
+      client,
+      scopes: consent.scopes,
+      encode: this.options.encode,
+      faces: this.options.faces,
+      ids: uploadIds(enrolment),
+    };
+    const held = await this.drain(context, signal);
     this.failures = 0;
-    this.setStatus({ state: 'idle' });
+    this.setStatus(held > 0 ? { state: 'held', sessions: held } : { state: 'idle' });
   }
 
-  /** Enrols a new participant. It has nothing on the server yet, so every session is queued from the start. */
+  /**
+   * Enrols a new participant, whose sessions go up under ids of its own (`uploadIds`). It has nothing on the
+   * server yet, so every session is queued from the start.
+   */
   private async enrol(signal: AbortSignal): Promise<Enrolment> {
-    const answer = await new SyncClient(this.options.origin, null, signal).enrol();
+    const answer = await this.client(this.options.origin, null, signal).enrol();
     const enrolment: Enrolment = {
       participant_id: answer.participant_id,
       token: answer.token,
       refresh_token: answer.refresh_token,
       expires_at: answer.expires_at,
       server: this.options.origin,
-      enrolled_at: new Date().toISOString(),
+      enrolled_at: this.isoNow(),
+      session_ids: 'participant',
     };
-    await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
-      await writeSyncSetting('enrolment', enrolment);
-      await resetUploads();
-    });
-    const { consent } = await readSyncSettings();
-    if (consent) await queueUnsyncedSessions(consent.scopes);
+    await storeEnrolment(this.db, enrolment);
+    const { consent } = await readSyncSettings(this.db);
+    if (consent) await queueUnsyncedSessions(this.db, consent.scopes);
     return enrolment;
   }
 
   /**
-   * Sends the outbox in order. A refused item holds its session back for this pass; other sessions go on.
-   * @returns how many sessions were held back.
+   * Sends the outbox in order. A refused item is parked (kept) and holds its session back: its later items need it
+   * on the server first; other sessions go on. Items parked under another app version are sent again first.
+   * @returns how many sessions are held back.
    */
-  private async drain(
-    client: SyncClient,
-    scopes: readonly ConsentScope[],
-    signal: AbortSignal,
-  ): Promise<number> {
-    const heldBack = new Set<string>();
+  private async drain(context: SendContext, signal: AbortSignal): Promise<number> {
+    const { appVersion } = this.options;
+    await unparkForVersion(this.db, appVersion);
+    const heldBack = parkedSessions(await pendingItems(this.db));
     for (;;) {
-      const items = await pendingItems();
+      const items = await pendingItems(this.db);
       const item = nextItem(items, heldBack);
       if (!item) return heldBack.size;
       this.setStatus({ state: 'syncing', remaining: items.length });
       try {
-        await sendItem(client, item, scopes, this.options.encode, this.options.faces);
+        await sendItem(context, item);
       } catch (error) {
         if (signal.aborted) throw error;
         const failure = classifyFailure(error);
         if (failure.action !== 'refused') {
-          await recordFailure(item, failure.reason, false);
+          await recordFailure(this.db, item, failure.reason, null);
           throw error;
         }
-        await recordFailure(item, failure.reason, true);
+        await recordFailure(this.db, item, failure.reason, appVersion);
         heldBack.add(item.session_id);
         continue;
       }
-      await completeItem(item);
+      await completeItem(this.db, item);
     }
   }
 
@@ -400,18 +459,18 @@ export class SyncEngine {
     participant: Enrolment,
     signal: AbortSignal,
   ): Promise<void> {
-    await new SyncClient(participant.server, null, signal).health();
+    await this.client(participant.server, null, signal).health();
     let result = await this.askWithdrawal(participant, signal);
     if (result === null) {
       const renewed = await this.renewed(participant, signal);
       if (renewed) {
-        await storeRenewedEnrolment(renewed);
+        await storeRenewedEnrolment(this.db, renewed);
         result = await this.askWithdrawal(renewed, signal);
       }
     }
-    await writeSyncSetting('withdrawal', {
+    await writeSyncSetting(this.db, 'withdrawal', {
       ...withdrawal,
-      result: result ?? zeroCounts(participant.participant_id),
+      result: result ?? zeroCounts(participant.participant_id, this.options.clock.now()),
     });
   }
 
@@ -421,7 +480,7 @@ export class SyncEngine {
     signal: AbortSignal,
   ): Promise<WithdrawalResponse | null> {
     try {
-      return await new SyncClient(participant.server, participant.token, signal).withdraw();
+      return await this.client(participant.server, participant.token, signal).withdraw();
     } catch (error) {
       if (error instanceof SyncHttpError && error.status === 401) return null;
       throw error;

@@ -71,11 +71,13 @@ export class SyncClient {
    * @param origin the server's origin, e.g. `https://bcd.example` (the app's own by default).
    * @param token the participant's bearer token; null before enrolment.
    * @param signal aborts every request (the engine stops a pass with it, e.g. on withdrawal).
+   * @param fetcher makes the requests: the page's `fetch` by default (the engine passes the one it was given).
    */
   constructor(
     private readonly origin: string,
     private readonly token: string | null,
     private readonly signal?: AbortSignal,
+    private readonly fetcher: typeof fetch = (input, init) => fetch(input, init),
   ) {}
 
   /**
@@ -189,7 +191,7 @@ export class SyncClient {
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(init.timeoutMs);
     try {
-      return await fetch(new URL(path, this.origin), {
+      return await this.fetcher(new URL(path, this.origin), {
         method,
         body: init.body ?? null,
         headers: {

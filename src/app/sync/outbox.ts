@@ -1,7 +1,7 @@
 import type { ConsentScope } from '../../sync/contract.ts';
 import { addFeedback, type NewFeedback } from '../db/feedback.ts';
-import type { OutboxKind, OutboxRow, PreparedImage } from '../db/schema.ts';
-import { db } from '../db/schema.ts';
+import type { BcdDatabase, OutboxKind, OutboxRow, PreparedImage } from '../db/schema.ts';
+import { db as appDb } from '../db/schema.ts';
 import { readSyncSettings } from './state.ts';
 
 /** The consent scope each kind of outbox item needs; an item whose scope is not consented is never sent. */
@@ -67,7 +67,10 @@ function draftRow(draft: OutboxDraft, now: string): OutboxRow {
  * saved), oldest first, each in one transaction with its sync record.
  * @returns how many sessions were queued.
  */
-export async function queueUnsyncedSessions(scopes: readonly ConsentScope[]): Promise<number> {
+export async function queueUnsyncedSessions(
+  db: BcdDatabase,
+  scopes: readonly ConsentScope[],
+): Promise<number> {
   const known = new Set((await db.session_sync.toCollection().primaryKeys()) as string[]);
   const sessions = (await db.sessions.orderBy('created_at').toArray()).filter((s) => !known.has(s.id));
   for (const session of sessions) {
@@ -97,7 +100,7 @@ export async function queueUnsyncedSessions(scopes: readonly ConsentScope[]): Pr
 }
 
 /** Adds items to sessions already queued (a note given later, an analysis redone) and marks them waiting again. */
-async function queueForSessions(drafts: readonly OutboxDraft[]): Promise<void> {
+async function queueForSessions(db: BcdDatabase, drafts: readonly OutboxDraft[]): Promise<void> {
   const now = new Date().toISOString();
   for (const draft of drafts) {
     const sync = await db.session_sync.get(draft.session_id);
@@ -109,53 +112,54 @@ async function queueForSessions(drafts: readonly OutboxDraft[]): Promise<void> {
 
 /**
  * Keeps a person's note (see `addFeedback`) and, when notes are shared and its session is queued or synced, puts
- * it in the outbox in the same transaction, so no note is kept without its upload.
+ * it in the outbox in the same transaction, so no note is kept without its upload. On the app's database.
  * @returns the note's local id.
  */
 export async function recordFeedback(input: NewFeedback): Promise<number> {
+  const db = appDb;
   return db.transaction('rw', [db.feedback, db.outbox, db.session_sync, db.sync_state], async () => {
     const id = await addFeedback(input);
-    const { consent } = await readSyncSettings();
+    const { consent } = await readSyncSettings(db);
     if (consent?.scopes.includes('feedback')) {
-      await queueForSessions([{ kind: 'feedback', session_id: input.session_id, ref: id }]);
+      await queueForSessions(db, [{ kind: 'feedback', session_id: input.session_id, ref: id }]);
     }
     return id;
   });
 }
 
-/** After the stored photos were analysed again (a model change): sends every shared session's new analysis. */
+/**
+ * After the stored photos were analysed again (a model change): sends every shared session's new analysis. On the
+ * app's database.
+ */
 export async function queueAnalysesAgain(): Promise<void> {
+  const db = appDb;
   await db.transaction('rw', [db.outbox, db.session_sync], async () => {
     const ids = (await db.session_sync.toCollection().primaryKeys()) as string[];
-    await queueForSessions(ids.map((session_id) => ({ kind: 'analysis' as const, session_id, ref: null })));
+    await queueForSessions(
+      db,
+      ids.map((session_id) => ({ kind: 'analysis' as const, session_id, ref: null })),
+    );
   });
 }
 
 /**
  * After a shared session's date was changed: sends its session record again (the server keeps the latest
- * `captured_at`). Nothing is queued for a session that was never shared.
+ * `captured_at`). Nothing is queued for a session that was never shared. On the app's database.
  */
 export async function queueSessionAgain(sessionId: string): Promise<void> {
+  const db = appDb;
   await db.transaction('rw', [db.outbox, db.session_sync], () =>
-    queueForSessions([{ kind: 'session', session_id: sessionId, ref: null }]),
+    queueForSessions(db, [{ kind: 'session', session_id: sessionId, ref: null }]),
   );
 }
 
-/** Empties the outbox and forgets every session's sync record (withdrawal, or a change of consent). */
-export async function resetUploads(): Promise<void> {
-  await db.transaction('rw', [db.outbox, db.session_sync], async () => {
-    await db.outbox.clear();
-    await db.session_sync.clear();
-  });
-}
-
 /** Every waiting item, oldest first. */
-export function pendingItems(): Promise<OutboxRow[]> {
+export function pendingItems(db: BcdDatabase): Promise<OutboxRow[]> {
   return db.outbox.orderBy('id').toArray();
 }
 
 /** Removes a sent item; when it was its session's last, marks the session synced. */
-export async function completeItem(item: OutboxRow): Promise<void> {
+export async function completeItem(db: BcdDatabase, item: OutboxRow): Promise<void> {
   await db.transaction('rw', [db.outbox, db.session_sync], async () => {
     await db.outbox.delete(item.id as number);
     const sync = await db.session_sync.get(item.session_id);
@@ -171,19 +175,52 @@ export async function completeItem(item: OutboxRow): Promise<void> {
 }
 
 /**
- * Records a failed attempt. A refusal (the server will not take the item as it is) also marks the session, so
- * its state says why; the item stays and is tried again on the next start.
+ * Records a failed attempt. A refusal (the server will not take the item as it is) parks the item under
+ * `parkedUnder`, the app version it was refused by, and marks the session so its state says why: the item stays
+ * (nothing is lost) and waits, with its session's later items, until another version of the app runs
+ * (`unparkForVersion`).
+ * @param parkedUnder the running app's version for a refusal; null for a failure that is simply retried.
  */
-export async function recordFailure(item: OutboxRow, reason: string, refused: boolean): Promise<void> {
+export async function recordFailure(
+  db: BcdDatabase,
+  item: OutboxRow,
+  reason: string,
+  parkedUnder: string | null,
+): Promise<void> {
   await db.transaction('rw', [db.outbox, db.session_sync], async () => {
-    await db.outbox.update(item.id as number, { attempts: item.attempts + 1, last_error: reason });
-    if (!refused) return;
+    await db.outbox.update(item.id as number, {
+      attempts: item.attempts + 1,
+      last_error: reason,
+      ...(parkedUnder === null ? {} : { parked_under: parkedUnder }),
+    });
+    if (parkedUnder === null) return;
     const sync = await db.session_sync.get(item.session_id);
     if (sync) await db.session_sync.put({ ...sync, error: reason });
   });
 }
 
+/**
+ * Sends refused items again once the app runs another version than the one that was refused (an update may have
+ * fixed what the server refused; a server update comes with an app update, since the server serves the app).
+ * @returns how many items were taken out of the parking.
+ */
+export async function unparkForVersion(db: BcdDatabase, appVersion: string): Promise<number> {
+  return db.outbox
+    .filter((item) => item.parked_under !== undefined && item.parked_under !== appVersion)
+    .modify((item) => {
+      delete item.parked_under;
+    });
+}
+
+/**
+ * The sessions that wait for another app version: those with a parked item (see `recordFailure`); their later
+ * items need the refused one on the server first.
+ */
+export function parkedSessions(items: readonly OutboxRow[]): Set<string> {
+  return new Set(items.filter((item) => item.parked_under !== undefined).map((item) => item.session_id));
+}
+
 /** Keeps an image item's prepared bytes, so every retry sends exactly the same (same sha256). */
-export async function savePrepared(item: OutboxRow, prepared: PreparedImage): Promise<void> {
+export async function savePrepared(db: BcdDatabase, item: OutboxRow, prepared: PreparedImage): Promise<void> {
   await db.outbox.update(item.id as number, { prepared });
 }

@@ -1,5 +1,5 @@
 import type { ConsentScope, WithdrawalResponse } from '../../sync/contract.ts';
-import { db } from '../db/schema.ts';
+import type { BcdDatabase } from '../db/schema.ts';
 
 /** This phone's participant on a sync server (embedded mode enrolment). */
 export interface Enrolment {
@@ -15,6 +15,13 @@ export interface Enrolment {
   expires_at?: string;
   server: string;
   enrolled_at: string;
+  /**
+   * How sessions are named on the server (see `upload-ids.ts`): `participant` = an id made from the local id and
+   * this participant, so a phone that enrols again never sends a session under an id its earlier participant
+   * holds (the server refuses those 404). Absent from enrolments stored before: their sessions went up under the
+   * local ids, which they keep.
+   */
+  session_ids?: 'participant';
 }
 
 /** The person's consent as given on this phone. */
@@ -53,7 +60,7 @@ const KEYS = [
 ] as const satisfies readonly (keyof SyncSettings)[];
 
 /** Reads the sync settings (a liveQuery over this re-runs when any of them changes). */
-export async function readSyncSettings(): Promise<SyncSettings> {
+export async function readSyncSettings(db: BcdDatabase): Promise<SyncSettings> {
   const rows = await db.sync_state.bulkGet([...KEYS]);
   const value = (key: (typeof KEYS)[number]) => rows[KEYS.indexOf(key)]?.value ?? null;
   return {
@@ -66,6 +73,7 @@ export async function readSyncSettings(): Promise<SyncSettings> {
 
 /** Writes one setting; null deletes it. */
 export async function writeSyncSetting<K extends keyof SyncSettings>(
+  db: BcdDatabase,
   key: K,
   value: SyncSettings[K],
 ): Promise<void> {
@@ -77,11 +85,15 @@ export async function writeSyncSetting<K extends keyof SyncSettings>(
  * Notes that the server recorded `consent` for `participantId`, unless the person changed their consent meanwhile
  * (then the new one is left to be sent).
  */
-export async function markConsentRecorded(consent: Consent, participantId: string): Promise<void> {
+export async function markConsentRecorded(
+  db: BcdDatabase,
+  consent: Consent,
+  participantId: string,
+): Promise<void> {
   await db.transaction('rw', db.sync_state, async () => {
-    const { consent: current } = await readSyncSettings();
+    const { consent: current } = await readSyncSettings(db);
     if (current?.given_at === consent.given_at) {
-      await writeSyncSetting('consent', { ...current, recorded_for: participantId });
+      await writeSyncSetting(db, 'consent', { ...current, recorded_for: participantId });
     }
   });
 }
@@ -90,29 +102,67 @@ export async function markConsentRecorded(consent: Consent, participantId: strin
  * Keeps the new tokens of a refresh: in the enrolment and in a pending withdrawal, wherever they are of the same
  * participant (the person may have withdrawn or enrolled anew meanwhile; their records are left as they are).
  */
-export async function storeRenewedEnrolment(renewed: Enrolment): Promise<void> {
+export async function storeRenewedEnrolment(db: BcdDatabase, renewed: Enrolment): Promise<void> {
   await db.transaction('rw', db.sync_state, async () => {
-    const { enrolment, withdrawal } = await readSyncSettings();
-    if (enrolment?.participant_id === renewed.participant_id) await writeSyncSetting('enrolment', renewed);
+    const { enrolment, withdrawal } = await readSyncSettings(db);
+    if (enrolment?.participant_id === renewed.participant_id)
+      await writeSyncSetting(db, 'enrolment', renewed);
     if (withdrawal?.result === null && withdrawal.participant?.participant_id === renewed.participant_id) {
-      await writeSyncSetting('withdrawal', { ...withdrawal, participant: renewed });
+      await writeSyncSetting(db, 'withdrawal', { ...withdrawal, participant: renewed });
     }
   });
 }
 
 /** Forgets the enrolment (the server no longer knows the token): the next pass enrols again and sends the consent. */
-export async function forgetEnrolment(): Promise<void> {
+export async function forgetEnrolment(db: BcdDatabase): Promise<void> {
   await db.transaction('rw', db.sync_state, async () => {
-    const { consent } = await readSyncSettings();
-    await writeSyncSetting('enrolment', null);
-    if (consent) await writeSyncSetting('consent', { ...consent, recorded_for: null });
+    const { consent } = await readSyncSettings(db);
+    await writeSyncSetting(db, 'enrolment', null);
+    if (consent) await writeSyncSetting(db, 'consent', { ...consent, recorded_for: null });
   });
 }
 
 /** Marks the consent as not recorded on the server (it answered 403), so the next pass sends it again. */
-export async function markConsentUnrecorded(): Promise<void> {
+export async function markConsentUnrecorded(db: BcdDatabase): Promise<void> {
   await db.transaction('rw', db.sync_state, async () => {
-    const { consent } = await readSyncSettings();
-    if (consent) await writeSyncSetting('consent', { ...consent, recorded_for: null });
+    const { consent } = await readSyncSettings(db);
+    if (consent) await writeSyncSetting(db, 'consent', { ...consent, recorded_for: null });
+  });
+}
+
+/** Empties the outbox and forgets every session's sync record (withdrawal, a change of consent, a new enrolment). */
+export async function resetUploads(db: BcdDatabase): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.session_sync], async () => {
+    await db.outbox.clear();
+    await db.session_sync.clear();
+  });
+}
+
+/** Keeps a new or changed consent (not yet recorded by the server) and empties the outbox, in one transaction. */
+export async function storeConsent(db: BcdDatabase, consent: Consent): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+    await writeSyncSetting(db, 'consent', consent);
+    await resetUploads(db);
+  });
+}
+
+/**
+ * Records a withdrawal, pending until the server confirms it: consent and enrolment are forgotten and the outbox
+ * emptied in the same transaction, so nothing more is sent.
+ */
+export async function storeWithdrawal(db: BcdDatabase, withdrawal: Withdrawal): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+    await writeSyncSetting(db, 'consent', null);
+    await writeSyncSetting(db, 'enrolment', null);
+    await writeSyncSetting(db, 'withdrawal', withdrawal);
+    await resetUploads(db);
+  });
+}
+
+/** Keeps a new enrolment; the new participant has nothing on the server, so the outbox starts again from empty. */
+export async function storeEnrolment(db: BcdDatabase, enrolment: Enrolment): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.session_sync, db.sync_state], async () => {
+    await writeSyncSetting(db, 'enrolment', enrolment);
+    await resetUploads(db);
   });
 }

@@ -27,6 +27,10 @@ export function engineStatusText(status: EngineStatus): string {
       return `Syncing: ${plural(status.remaining, 'upload', 'uploads')} left.`;
     case 'idle':
       return 'Up to date.';
+    case 'held': {
+      const they = status.sessions === 1 ? 'It stays' : 'They stay';
+      return `Everything else is sent. The server refused part of ${plural(status.sessions, 'session', 'sessions')}. ${they} on this phone and will be sent again after BCD is updated.`;
+    }
     case 'paused':
       return `Sync paused: ${status.reason}. Next try at ${clock(status.retryAt)}.`;
   }
