@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blurFaces, blurRegion } from '../../src/core/faces/blur.ts';
+import { blurFaces } from '../../src/core/faces/blur.ts';
+import { faceRegion } from '../../src/core/faces/region.ts';
 import { FACE_BLUR_MIN_SCORE, FACE_REFUSE_MIN_SCORE } from '../../src/core/faces/detector.ts';
 import type { FaceDetector } from '../../src/core/faces/detector.ts';
 import { nodeFaceDetector } from '../../src/core/faces/detector.node.ts';
@@ -101,7 +102,7 @@ describe('blurFaces', () => {
     const before = image.data.slice();
     const faces = await detector.find(image, FACE_BLUR_MIN_SCORE);
     blurFaces(image, faces);
-    const regions = faces.map((f) => blurRegion(f, image.width, image.height));
+    const regions = faces.map((f) => faceRegion(f, image.width, image.height));
     let changedInside = 0;
     for (let y = 0; y < image.height; y++) {
       for (let x = 0; x < image.width; x++) {

@@ -1,48 +1,36 @@
 import { transfer } from 'comlink';
 import { blurFaces } from '../../src/core/faces/blur.ts';
 import { FACE_BLUR_MIN_SCORE } from '../../src/core/faces/detector.ts';
-import type { FaceBox, FaceDetector } from '../../src/core/faces/detector.ts';
+import type { FaceDetector } from '../../src/core/faces/detector.ts';
+import { facesForChange, relativeFace } from '../../src/core/faces/change-faces.ts';
+import type { FaceRegion } from '../../src/core/faces/change-faces.ts';
+import type { RgbaImage } from '../../src/core/image/raster.ts';
 import { withWireErrors } from '../wire-error.ts';
-
-/** A face box as a share of the photo's upright width and height (0–1), so it fits the photo at any size. */
-export interface RelativeFaceBox {
-  readonly x: number;
-  readonly y: number;
-  readonly width: number;
-  readonly height: number;
-  readonly score: number;
-}
 
 /** What the faces worker found in a photo, and the photo with its faces blurred when asked. */
 export interface FacesResult {
   /** Faces scored `FACE_BLUR_MIN_SCORE` or more, best first. */
-  readonly faces: RelativeFaceBox[];
+  readonly faces: FaceRegion[];
   /** The photo drawn upright with every face blurred and encoded again; null without faces or when not asked. */
   readonly blurred: { readonly bytes: Uint8Array; readonly contentType: 'image/jpeg' | 'image/png' } | null;
   /** Milliseconds the detector took (decoding and encoding excluded). */
   readonly detect_ms: number;
 }
 
-/**
- * The faces worker's API (comlink). Every method throws a `WireError`. The photo is drawn upright by the browser
- * (`createImageBitmap`, EXIF orientation applied), which is also how the upload re-encodes a photo.
- */
+/** The faces worker's API (comlink). Every method throws a `WireError`. */
 export interface FacesApi {
   /**
-   * Finds faces in `file`; with `blur`, also returns it with each face pixelated (`blurFaces`) and encoded again
+   * Finds faces in `file`, drawn upright by the browser (`createImageBitmap`, EXIF orientation applied: how the
+   * upload re-encodes a photo); with `blur`, also returns it with each face pixelated (`blurFaces`) and encoded again
    * (PNG stays PNG, anything else becomes JPEG at `jpegQuality`).
    */
   find(file: Blob, options: { blur: boolean; jpegQuality: number }): Promise<FacesResult>;
-}
-
-function relative(face: FaceBox, width: number, height: number): RelativeFaceBox {
-  return {
-    x: face.x / width,
-    y: face.y / height,
-    width: face.width / width,
-    height: face.height / height,
-    score: face.score,
-  };
+  /**
+   * The faces the change engine leaves out of a photo (the core's `facesForChange`), searched in the analysis's own
+   * upright decode (`prepareImage` with `keepDecoded`), so the boxes are the CLI's.
+   * @param image 8-bit RGBA, transferred by the caller.
+   */
+  findForChange(image: RgbaImage): Promise<FaceRegion[]>;
 }
 
 /** Builds the API around a detector that loads on first use. */
@@ -61,7 +49,7 @@ export function createFacesApi(detector: () => Promise<FaceDetector>): FacesApi 
         const started = performance.now();
         const found = await ready.find(pixels, FACE_BLUR_MIN_SCORE);
         const detect_ms = performance.now() - started;
-        const faces = found.map((f) => relative(f, canvas.width, canvas.height));
+        const faces = found.map((f) => relativeFace(f, canvas.width, canvas.height));
         if (!options.blur || found.length === 0) return { faces, blurred: null, detect_ms };
         blurFaces(pixels, found);
         context.putImageData(pixels, 0, 0);
@@ -70,5 +58,6 @@ export function createFacesApi(detector: () => Promise<FaceDetector>): FacesApi 
         const bytes = new Uint8Array(await blob.arrayBuffer());
         return transfer({ faces, blurred: { bytes, contentType }, detect_ms }, [bytes.buffer]);
       }),
+    findForChange: (image) => withWireErrors(async () => facesForChange(await detector(), image)),
   };
 }

@@ -1,7 +1,7 @@
 import type { FacesApi, FacesResult } from '../../../workers/faces/api.ts';
 import { WorkerSlot } from '../analysis/worker-slot.ts';
 
-export type { FacesResult, RelativeFaceBox } from '../../../workers/faces/api.ts';
+export type { FacesResult } from '../../../workers/faces/api.ts';
 
 /** The faces worker holds tfjs's WASM heap and 6 MB of weights: let it go after a minute without photos. */
 const IDLE_MS = 60_000;

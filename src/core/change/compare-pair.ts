@@ -15,6 +15,8 @@ import type { RegisteredWarp } from './registration.ts';
  * noise and JPEG blocking, which are per-pixel, while a mark of 1 % of the frame (≈ 26 px across) keeps its colour.
  */
 const SMOOTHING_SIGMA = 1;
+/** Radius of the smoothing kernel, px (5 × 5: ±2.5 σ). */
+const SMOOTHING_RADIUS_PX = 2;
 /** 8-bit level from which a channel counts as clipped (the quality figures' 98 %: 250). */
 const CLIPPED_LEVEL = 250;
 /** ΔE tolerance radius per pixel, px (SPEC "Change engine" step 3: ±1 px). */
@@ -26,6 +28,12 @@ const TOLERANCE_PX = 1;
  * while marks of 1–2 % kept 5–21; a swelling of 2 % (itself a warp) fell from 0.2–4.8 to 0.2–3.7.
  */
 const WINDOW_SHIFT_PX = 2;
+/**
+ * How far, px, a pixel left out of the comparison still reaches the ΔE* of the pixels kept: through the smoothing
+ * kernel and then the per-pixel tolerance and the window shift (`toleranceDeltaE`). A region left out (a face)
+ * is widened by it so nothing of it leaks into the map.
+ */
+export const COMPARISON_REACH_PX = SMOOTHING_RADIUS_PX + TOLERANCE_PX + WINDOW_SHIFT_PX;
 
 /** One photo compared with one reference: the registration, and the per-cell ΔE* map in the reference frame. */
 export interface PairComparison {
@@ -39,7 +47,10 @@ export interface PairComparison {
   readonly raw: number | null;
 }
 
-/** A change raster with an optional validity mask (255 where the pixels are real, e.g. inside an augmented copy). */
+/**
+ * A change raster with an optional validity mask: 255 where the pixels are compared, 0 where they are left out
+ * (a face, `faceMask`); none = every pixel.
+ */
 export interface MaskedRaster {
   readonly raster: ChangeRaster;
   readonly mask?: Uint8Array;
@@ -103,7 +114,8 @@ function smooth(cv: OpenCv, rgb: Uint8Array, width: number, height: number): Uin
   return withMats((own) => {
     const src = own(rasterToMat(cv, { width, height, rgb }));
     const out = own(new cv.Mat());
-    cv.GaussianBlur(src, out, new cv.Size(5, 5), SMOOTHING_SIGMA, SMOOTHING_SIGMA, cv.BORDER_REPLICATE);
+    const side = 2 * SMOOTHING_RADIUS_PX + 1;
+    cv.GaussianBlur(src, out, new cv.Size(side, side), SMOOTHING_SIGMA, SMOOTHING_SIGMA, cv.BORDER_REPLICATE);
     return matBytes(out).slice();
   });
 }

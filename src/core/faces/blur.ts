@@ -1,11 +1,6 @@
 import type { RgbaImage } from '../image/raster.ts';
 import type { FaceBox } from './detector.ts';
-
-/**
- * Margin added on every side of a face box before it is hidden, as a share of the box's longer side: SSD MobileNet
- * v1's boxes hug the eyebrows and chin, so ears, hairline and jaw would otherwise stay sharp.
- */
-export const FACE_BLUR_MARGIN = 0.25;
+import { faceRegion } from './region.ts';
 
 /**
  * Blocks across the longer side of a widened face box: each block is filled with its mean colour. At 5 the detector
@@ -14,23 +9,8 @@ export const FACE_BLUR_MARGIN = 0.25;
  */
 export const FACE_BLUR_BLOCKS = 5;
 
-/** A face box widened by `FACE_BLUR_MARGIN` and clipped to the picture, in whole pixels. */
-export function blurRegion(
-  box: FaceBox,
-  width: number,
-  height: number,
-): { x0: number; y0: number; x1: number; y1: number } {
-  const margin = Math.max(box.width, box.height) * FACE_BLUR_MARGIN;
-  return {
-    x0: Math.max(0, Math.floor(box.x - margin)),
-    y0: Math.max(0, Math.floor(box.y - margin)),
-    x1: Math.min(width, Math.ceil(box.x + box.width + margin)),
-    y1: Math.min(height, Math.ceil(box.y + box.height + margin)),
-  };
-}
-
 /**
- * Hides faces in place: each box, widened by `FACE_BLUR_MARGIN`, is pixelated into blocks of its mean colours
+ * Hides faces in place: each box, widened by `faceRegion`, is pixelated into blocks of its mean colours
  * (`FACE_BLUR_BLOCKS` across its longer side; alpha kept).
  * @param image 8-bit RGBA, row-major; its `data` is overwritten inside the boxes.
  * @param faces boxes in `image`'s pixels (as `FaceDetector.find` returns them).
@@ -38,7 +18,7 @@ export function blurRegion(
 export function blurFaces(image: RgbaImage, faces: readonly FaceBox[]): void {
   const { width, height, data } = image;
   for (const face of faces) {
-    const { x0, y0, x1, y1 } = blurRegion(face, width, height);
+    const { x0, y0, x1, y1 } = faceRegion(face, width, height);
     const block = Math.max(1, Math.ceil(Math.max(x1 - x0, y1 - y0) / FACE_BLUR_BLOCKS));
     for (let by = y0; by < y1; by += block) {
       for (let bx = x0; bx < x1; bx += block) {
