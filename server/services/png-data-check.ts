@@ -1,4 +1,5 @@
 import { inflateSync } from 'node:zlib';
+import { pngHeader, walkPng } from '../../src/core/image/png-structure.ts';
 import { unprocessableImage } from '../errors.ts';
 
 /** Samples per pixel of each PNG colour type (PNG spec §11.2.2). */
@@ -38,37 +39,16 @@ export function pngRawBytes(
  * Checks that a PNG's IDAT data is one zlib stream that decompresses to exactly the scanlines its IHDR describes and
  * ends where the last IDAT ends: bytes after the stream's end (an "extra IDAT") or extra scanline bytes could carry
  * anything, and decoders ignore both. Run after the header limits and the decode, on a file whose chunk structure
- * `findImageMetadata` accepted (IHDR first, IDATs consecutive, CRCs right).
+ * the allow-list check accepted (`src/sync/png-allow-list.ts`: IHDR first, IDATs consecutive, CRCs right).
  * @throws ApiError 422 naming what is wrong.
  */
 export function checkPngDataEnds(bytes: Uint8Array): void {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const parts: Uint8Array[] = [];
-  let header: {
-    width: number;
-    height: number;
-    bitDepth: number;
-    colourType: number;
-    interlaced: boolean;
-  } | null = null;
-  for (let at = 8; at + 12 <= bytes.length;) {
-    const length = view.getUint32(at);
-    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
-    const data = bytes.subarray(at + 8, at + 8 + length);
-    if (type === 'IHDR') {
-      header = {
-        width: view.getUint32(at + 8),
-        height: view.getUint32(at + 12),
-        bitDepth: data[8]!,
-        colourType: data[9]!,
-        interlaced: data[12] === 1,
-      };
-    }
-    if (type === 'IDAT') parts.push(data);
-    if (type === 'IEND') break;
-    at += 12 + length;
-  }
-  if (header === null) throw unprocessableImage('The PNG has no IHDR chunk');
+  const walk = walkPng(bytes);
+  const header = pngHeader(bytes, walk);
+  if (header === undefined) throw unprocessableImage('The PNG has no IHDR chunk');
+  const parts = walk.chunks
+    .filter((chunk) => chunk.type === 'IDAT')
+    .map((chunk) => bytes.subarray(chunk.data, chunk.data + chunk.length));
   const expected = pngRawBytes(
     header.width,
     header.height,

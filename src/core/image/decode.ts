@@ -5,7 +5,6 @@ import { ImageInputError } from './errors.ts';
 import { orientedSize } from './exif-orientation.ts';
 import { readImageInfo } from './info.ts';
 import type { ImageInfo } from './info.ts';
-import { jpegWarningsShowMissingData } from './jpeg-structure.ts';
 import { checkImageLimits, DEFAULT_IMAGE_LIMITS } from './limits.ts';
 import type { ImageLimits } from './limits.ts';
 import { applyOrientation } from './orient.ts';
@@ -15,6 +14,17 @@ import { chooseReduction } from './reduction.ts';
 import type { LargeEnough, ReductionDenominator } from './reduction.ts';
 import { shrinkImage } from './shrink.ts';
 import { FORMAT_NAMES } from './sniff.ts';
+
+/**
+ * libjpeg's warnings (JWRN_JPEG_EOF, JWRN_HIT_MARKER) for scan data that ends early. libjpeg does not fail on them:
+ * it fills the missing rows with grey, which must not be analysed as if it were part of the photo.
+ */
+const MISSING_DATA_WARNINGS = [/premature end of JPEG file/i, /premature end of data segment/i];
+
+/** Whether any of the decoder's warnings says pixel data was missing and filled in. */
+function jpegWarningsShowMissingData(warnings: readonly string[]): boolean {
+  return warnings.some((w) => MISSING_DATA_WARNINGS.some((pattern) => pattern.test(w)));
+}
 
 /** How much of a photo to decode. */
 export interface DecodeOptions {

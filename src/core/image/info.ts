@@ -2,8 +2,8 @@ import { ImageInputError } from './errors.ts';
 import { readExifOrientation } from './exif-orientation.ts';
 import type { ExifOrientation } from './exif-orientation.ts';
 import { readHeaderSize } from './header-size.ts';
-import { readJpegStructure } from './jpeg-structure.ts';
-import { isPngComplete } from './png-structure.ts';
+import { jpegFrame, walkJpeg } from './jpeg-structure.ts';
+import { walkPng } from './png-structure.ts';
 import { FORMAT_NAMES, sniffFormat } from './sniff.ts';
 import type { ImageFormat } from './sniff.ts';
 import { readWebpStructure } from './webp-structure.ts';
@@ -35,8 +35,14 @@ function truncated(format: ImageFormat): ImageInputError {
   );
 }
 
+/**
+ * The decoder's tolerance is libjpeg's: stray bytes, reserved markers and malformed tables are left to the codec
+ * (which warns or fails on them); only a frame header and a walk that reaches EOI are required here.
+ */
 function locateJpeg(bytes: Uint8Array): Located {
-  const { frame, complete } = readJpegStructure(bytes);
+  const walk = walkJpeg(bytes);
+  const frame = jpegFrame(bytes, walk);
+  const complete = walk.error === undefined;
   if (frame === undefined) {
     if (!complete) throw truncated('jpeg');
     throw new ImageInputError(
@@ -82,7 +88,8 @@ function locate(format: ImageFormat, bytes: Uint8Array): Located {
     case 'jpeg':
       return locateJpeg(bytes);
     case 'png':
-      if (!isPngComplete(bytes)) throw truncated('png');
+      // Bad CRCs and chunk problems are left to the codec; a walk that stops before IEND means a cut-short file.
+      if (walkPng(bytes).error !== undefined) throw truncated('png');
       return { header: bytes, exif: bytes };
     case 'webp':
       return locateWebp(bytes);

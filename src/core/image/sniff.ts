@@ -1,4 +1,5 @@
 import { ImageInputError } from './errors.ts';
+import { hasPngSignature } from './png-structure.ts';
 
 /** The image formats BCD decodes (with the WASM codecs in `codecs.ts`). */
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
@@ -6,7 +7,6 @@ export type ImageFormat = 'jpeg' | 'png' | 'webp';
 /** How a format is named to a person. */
 export const FORMAT_NAMES: Readonly<Record<ImageFormat, string>> = { jpeg: 'JPEG', png: 'PNG', webp: 'WebP' };
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JXL_CONTAINER = [0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a];
 /** DIB header sizes of the BMP variants (core, v1–v5): "BM" alone is too weak a signature, text can start with it. */
 const BMP_DIB_HEADER_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
@@ -79,7 +79,7 @@ export function sniffFormat(bytes: Uint8Array): ImageFormat {
   if (bytes.length === 0)
     throw new ImageInputError('empty', 'This file is empty (0 bytes); there is no picture in it.');
   if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (startsWith(bytes, PNG_SIGNATURE)) return 'png';
+  if (hasPngSignature(bytes)) return 'png';
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'webp';
   const refused = refusedFormat(bytes);
   if (refused !== undefined) throw new ImageInputError('unsupported_format', UNSUPPORTED[refused]);
