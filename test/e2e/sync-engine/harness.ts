@@ -1,0 +1,258 @@
+import type { ConsentScope } from '../../../src/sync/contract.ts';
+import { BcdDatabase, type OutboxRow, type SessionSyncRow } from '../../../src/app/db/schema.ts';
+import { SYNC_LOCK, SyncEngine, type EngineStatus, type SyncClock } from '../../../src/app/sync/engine.ts';
+import {
+  readSyncSettings,
+  writeSyncSetting,
+  type Enrolment,
+  type SyncSettings,
+} from '../../../src/app/sync/state.ts';
+import { encodeUpright } from '../../../src/app/sync/upright-encoder.ts';
+
+/** One request the engine made and the server's status (0 = no answer). */
+export interface Call {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+}
+
+/** An outbox row as it crosses into Node (no blobs). */
+export type OutboxView = Pick<
+  OutboxRow,
+  'id' | 'kind' | 'session_id' | 'attempts' | 'last_error' | 'parked_under'
+>;
+
+/** What test/e2e/sync-engine.test.ts calls through `page.evaluate(() => window.syncHarness…)`. */
+export interface SyncHarness {
+  /**
+   * A new engine on the database `name` (made empty at first use), with this page's fetch (recorded), a clock whose
+   * timers run only when `fireTimer` says, the real Web Locks, and an online state the test sets.
+   */
+  open(name: string, appVersion: string): void;
+  /** Stores `count` sessions with one photo's record and one analysis log each. @returns their local ids. */
+  seed(count: number): Promise<string[]>;
+  consent(scopes: ConsentScope[]): Promise<EngineStatus>;
+  /** Runs a pass now and waits for it. */
+  kick(): Promise<EngineStatus>;
+  /** Runs the earliest timer the engine set (a backoff or a look at the lock). @returns its delay, ms. */
+  fireTimer(): Promise<number>;
+  /** The delays of the timers waiting, ms. */
+  timers(): number[];
+  setOnline(online: boolean): void;
+  withdraw(): Promise<SyncSettings['withdrawal']>;
+  status(): EngineStatus;
+  settings(): Promise<SyncSettings>;
+  /** Stores an enrolment as an earlier version of the app kept it. */
+  storeEnrolment(enrolment: Enrolment): Promise<void>;
+  /** Changes the stored enrolment (an expired or refused token, say), as time or the server would. */
+  editEnrolment(fields: Partial<Enrolment>): Promise<void>;
+  /** Changes the participant of the pending withdrawal, likewise. */
+  editPendingWithdrawal(fields: Partial<Enrolment>): Promise<void>;
+  outbox(): Promise<OutboxView[]>;
+  sessionSync(): Promise<SessionSyncRow[]>;
+  /** Every request since the last call, in order. */
+  takeCalls(): Call[];
+  /** Takes the sync lock as another tab's engine would, until `releaseLock`. */
+  holdLock(): Promise<void>;
+  releaseLock(): void;
+}
+
+declare global {
+  interface Window {
+    syncHarness: SyncHarness;
+  }
+}
+
+interface Timer {
+  readonly ms: number;
+  readonly callback: () => void;
+  cancelled: boolean;
+}
+
+let db: BcdDatabase;
+let engine: SyncEngine;
+let online = true;
+let onNetwork: ((online: boolean) => void) | undefined;
+let timers: Timer[] = [];
+let calls: Call[] = [];
+let release: (() => void) | undefined;
+
+const clock: SyncClock = {
+  now: () => Date.now(),
+  after(ms, callback) {
+    const timer: Timer = { ms, callback, cancelled: false };
+    timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  },
+};
+
+const recordedFetch: typeof fetch = async (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  const method = init?.method ?? 'GET';
+  try {
+    const response = await fetch(input, init);
+    calls.push({ method, path: url.pathname, status: response.status });
+    return response;
+  } catch (error) {
+    calls.push({ method, path: url.pathname, status: 0 });
+    throw error;
+  }
+};
+
+const QUALITY = {
+  blur_score: 420,
+  brightness: 0.5,
+  contrast: 0.22,
+  clipped_fraction: 0.01,
+  image_quality_score: 0.85,
+  flags: [],
+  hints: [],
+  low_confidence: false,
+};
+
+async function settledStatus(): Promise<EngineStatus> {
+  await engine.settled();
+  return engine.current();
+}
+
+window.syncHarness = {
+  open(name, appVersion) {
+    db = new BcdDatabase(name);
+    timers = [];
+    engine = new SyncEngine({
+      origin: location.origin,
+      db,
+      fetch: recordedFetch,
+      clock,
+      locks: navigator.locks,
+      network: {
+        online: () => online,
+        onChange: (listener) => {
+          onNetwork = listener;
+        },
+      },
+      appVersion,
+      encode: encodeUpright,
+      random: () => 0.5,
+    });
+    engine.start();
+  },
+  async seed(count) {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const id = crypto.randomUUID();
+      const at = new Date(Date.UTC(2026, 0, 5 + 7 * i, 9)).toISOString();
+      const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], { type: 'image/jpeg' });
+      await db.transaction('rw', [db.sessions, db.images, db.analysis_logs], async () => {
+        await db.sessions.add({ id, created_at: at, taken_at: at, angles: ['front'], image_count: 1 });
+        await db.images.add({
+          session_id: id,
+          angle: 'front',
+          position: 0,
+          file_name: 'front.jpg',
+          blob: photo,
+          thumbnail: photo,
+          width: 640,
+          height: 480,
+          sha256: '0'.repeat(64),
+          quality: QUALITY,
+          created_at: at,
+        });
+        await db.analysis_logs.add({
+          session_id: id,
+          created_at: at,
+          model_id: 'mobilenet_v2-nsfwjs',
+          analysis_version: 'bcd-2.0.0',
+          backend: 'wasm',
+          threads: 1,
+          images: [
+            {
+              file_name: 'front.jpg',
+              angle: 'front',
+              decode_ms: 5,
+              quality_ms: 3,
+              preprocess_ms: 7,
+              embed_ms: 40,
+            },
+          ],
+          scoring_ms: 2,
+          total_ms: 60,
+          confidence: 0.7,
+          errors: [],
+        });
+      });
+      ids.push(id);
+    }
+    return ids;
+  },
+  async consent(scopes) {
+    await engine.giveConsent('2026-01-v1', scopes);
+    return settledStatus();
+  },
+  kick() {
+    engine.kick();
+    return settledStatus();
+  },
+  async fireTimer() {
+    const live = timers.filter((t) => !t.cancelled);
+    const next = live.sort((a, b) => a.ms - b.ms)[0];
+    if (!next) throw new Error('no timer is set');
+    timers = timers.filter((t) => t !== next);
+    next.callback();
+    await engine.settled();
+    return next.ms;
+  },
+  timers: () => timers.filter((t) => !t.cancelled).map((t) => t.ms),
+  setOnline(value) {
+    online = value;
+    onNetwork?.(value);
+  },
+  withdraw: () => engine.withdraw(),
+  status: () => engine.current(),
+  settings: () => readSyncSettings(db),
+  storeEnrolment: (enrolment) => writeSyncSetting(db, 'enrolment', enrolment),
+  async editPendingWithdrawal(fields) {
+    const { withdrawal } = await readSyncSettings(db);
+    if (!withdrawal?.participant || withdrawal.result !== null) throw new Error('no pending withdrawal');
+    await writeSyncSetting(db, 'withdrawal', {
+      ...withdrawal,
+      participant: { ...withdrawal.participant, ...fields },
+    });
+  },
+  async editEnrolment(fields) {
+    const { enrolment } = await readSyncSettings(db);
+    if (!enrolment) throw new Error('not enrolled');
+    await writeSyncSetting(db, 'enrolment', { ...enrolment, ...fields });
+  },
+  async outbox() {
+    return (await db.outbox.orderBy('id').toArray()).map(
+      ({ id, kind, session_id, attempts, last_error, parked_under }) => ({
+        id,
+        kind,
+        session_id,
+        attempts,
+        last_error,
+        parked_under,
+      }),
+    );
+  },
+  sessionSync: () => db.session_sync.toArray(),
+  takeCalls() {
+    const taken = calls;
+    calls = [];
+    return taken;
+  },
+  holdLock() {
+    return new Promise<void>((held) => {
+      void navigator.locks.request(SYNC_LOCK, () => {
+        held();
+        return new Promise<void>((resolve) => (release = resolve));
+      });
+    });
+  },
+  releaseLock() {
+    release?.();
+  },
+};
