@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, phoneContext } from './browser.ts';
+import { nodePairMaps, type NodePairMaps } from './node-pair-map.ts';
 import { ComparePage, ViewerPage } from './pages/compare-page.ts';
 import { NewSessionPage } from './pages/new-session-page.ts';
 import { ROOT, buildApp, startPreview, type Preview } from './server.ts';
@@ -17,10 +18,13 @@ describe('the comparison viewer (headless Chromium, phone size)', { timeout: 900
   let preview: Preview;
   let browser: Browser;
   let page: Page;
+  let node: NodePairMaps;
   const ids: string[] = [];
 
   beforeAll(async () => {
     await buildApp();
+    // The core's maps in Node for the same photos: the app's must equal them cell for cell.
+    node = await nodePairMaps(HISTORY, DATES, ANGLES);
     preview = await startPreview();
     browser = await launchBrowser();
     const context = await phoneContext(browser, preview.url);
@@ -38,6 +42,7 @@ describe('the comparison viewer (headless Chromium, phone size)', { timeout: 900
   afterAll(async () => {
     await browser?.close();
     await preview?.stop();
+    await node?.dispose();
   });
 
   it('shows two sessions of an angle side by side, lined up, with the change map on top', async () => {
@@ -47,9 +52,14 @@ describe('the comparison viewer (headless Chromium, phone size)', { timeout: 900
     await viewer.ready('front');
     await viewer.pickAngle(CHANGED);
     expect(await viewer.modes()).toEqual(['side', 'slider', 'flicker', 'timelapse']);
+    await viewer.mapSettled();
     const side = await viewer.state();
-    expect(side).toMatchObject({ angle: CHANGED, mode: 'side', canvases: 2, mapNote: false });
+    expect(side).toMatchObject({ angle: CHANGED, mode: 'side', canvases: 2, mapNote: false, map: 'stored' });
     expect(side.colouredCells).toBeGreaterThan(0);
+    // The third session was measured against the second: the viewer shows the stored map, which is the core's map
+    // of that pair computed in Node (`pairChangeMap`) and the map Node's scoring stored.
+    expect(side.cells).toEqual(node.map(1, 2, CHANGED)?.cells);
+    expect(side.cells).toEqual(node.stored(2, CHANGED)?.cells);
     await viewer.screenshotViewer('40-viewer-side-by-side');
     await viewer.showChangeMap(false);
     expect((await viewer.state()).colouredCells).toBeNull();
@@ -117,17 +127,30 @@ describe('the comparison viewer (headless Chromium, phone size)', { timeout: 900
     await page.emulateMedia({ reducedMotion: 'no-preference' });
   });
 
-  it('compares any two sessions: the first with the third, where no change map was measured', async () => {
+  it('compares any two sessions: the first with the third, measuring their change map on the device', async () => {
     const compare = new ComparePage(page);
     const viewer = new ViewerPage(page);
+    await viewer.watchMapStates();
     await compare.open(ids[0] as string, ids[2] as string);
     await viewer.ready();
+    await viewer.mapSettled();
+    // The third session was not measured against the first: the toggle said it was measuring, then the map came.
+    const measuring = 'computing: Change map: measuring the change between these two photos…';
+    expect((await viewer.mapStatesSeen()).slice(-2)).toEqual([measuring, 'computed']);
+    expect(await viewer.state()).toMatchObject({ map: 'computed', mapNote: false, mapPending: null });
     await viewer.pickAngle(CHANGED);
-    expect(await viewer.state()).toMatchObject({
-      mode: 'side',
-      canvases: 2,
-      colouredCells: null,
-      mapNote: true,
-    });
+    await viewer.mapSettled();
+    const shown = await viewer.state();
+    expect(shown).toMatchObject({ mode: 'side', canvases: 2, mapNote: false, map: 'computed' });
+    expect(shown.colouredCells).toBeGreaterThan(0);
+    // Calibrated as the change engine calibrates the third session: the core's map of the pair, computed in Node.
+    const core = node.map(0, 2, CHANGED);
+    expect(shown.cells).toEqual(core?.cells);
+    expect(shown.cells).not.toEqual(node.stored(2, CHANGED)?.cells);
+    await viewer.showChangeMap(false);
+    expect((await viewer.state()).colouredCells).toBeNull();
+    await viewer.showChangeMap(true);
+    expect((await viewer.state()).cells).toEqual(core?.cells);
+    await viewer.screenshotViewer('44-viewer-any-pair-map');
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { CELL_OUTSIDE } from '../../src/core/change/index.ts';
-import type { ChangeRaster } from '../../src/core/change/index.ts';
 import { DEFAULT_ANGLES } from '../../src/core/config.ts';
 import { pairChangeMap, scoreHistory, toHistorySession } from '../../src/core/scoring/index.ts';
 import type { DatedSession, HistorySession, SessionAnalysis } from '../../src/core/scoring/index.ts';
@@ -30,10 +29,6 @@ function historyBefore(i: number): HistorySession[] {
   return sessions.slice(0, i).map((s, j) => toHistorySession(s, analyses[j]!));
 }
 
-function rasterOf(s: DatedSession, angle: string): ChangeRaster {
-  return s.images.find((i) => i.angle === angle)!.change!.raster;
-}
-
 const coloured = (cells: readonly number[]) => cells.filter((c) => c > 0 && c !== CELL_OUTSIDE).length;
 
 describe('pairChangeMap', () => {
@@ -46,7 +41,7 @@ describe('pairChangeMap', () => {
         const reference = sessions.find((s) => s.session_id === referenceId)!;
         const computed = pairChangeMap(
           engine.cv,
-          rasterOf(reference, stored.angle),
+          reference,
           sessions[i]!,
           historyBefore(i),
           OPTIONS,
@@ -65,7 +60,7 @@ describe('pairChangeMap', () => {
     expect(third.registration?.reference_session_id).toBe(sessions[1]!.session_id);
     const computed = pairChangeMap(
       engine.cv,
-      rasterOf(sessions[0]!, CHANGED_ANGLE),
+      sessions[0]!,
       sessions[2]!,
       historyBefore(2),
       OPTIONS,
@@ -78,7 +73,7 @@ describe('pairChangeMap', () => {
     expect(computed.map.cells).not.toEqual(third.change_map!.cells);
     const unchanged = pairChangeMap(
       engine.cv,
-      rasterOf(sessions[0]!, 'front'),
+      sessions[0]!,
       sessions[2]!,
       historyBefore(2),
       OPTIONS,
@@ -91,28 +86,17 @@ describe('pairChangeMap', () => {
   it('maps a session that has no earlier photo of the angle (against a later one), and says when there is no raster', () => {
     // The first session against the second: no history, so its own synthetic samples calibrate the map
     // (its first noise floor, as `scoreSession` computes it).
-    const reversed = pairChangeMap(
-      engine.cv,
-      rasterOf(sessions[1]!, CHANGED_ANGLE),
-      sessions[0]!,
-      [],
-      OPTIONS,
-      CHANGED_ANGLE,
-    );
+    const reversed = pairChangeMap(engine.cv, sessions[1]!, sessions[0]!, [], OPTIONS, CHANGED_ANGLE);
     expect(reversed.map).not.toBeNull();
     const withoutRaster = {
       ...sessions[2]!,
       images: sessions[2]!.images.map(({ change: _change, ...image }) => image),
     };
     expect(
-      pairChangeMap(
-        engine.cv,
-        rasterOf(sessions[0]!, CHANGED_ANGLE),
-        withoutRaster,
-        historyBefore(2),
-        OPTIONS,
-        CHANGED_ANGLE,
-      ),
+      pairChangeMap(engine.cv, sessions[0]!, withoutRaster, historyBefore(2), OPTIONS, CHANGED_ANGLE),
+    ).toEqual({ map: null, reason: 'no_raster' });
+    expect(
+      pairChangeMap(engine.cv, withoutRaster, sessions[1]!, historyBefore(1), OPTIONS, CHANGED_ANGLE),
     ).toEqual({ map: null, reason: 'no_raster' });
   });
 });

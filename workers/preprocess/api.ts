@@ -10,12 +10,13 @@ import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
 import { measureDecodedQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
 import type { PrepareOptions, PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
-import { scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
+import { pairChangeMap, scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
 import type {
   AnalysisOptions,
   DatedSession,
   HistorySession,
   ImageChange,
+  PairChangeMap,
   ScoringSession,
   SessionAnalysis,
 } from '../../src/core/scoring/index.ts';
@@ -98,6 +99,17 @@ export interface PreprocessApi {
   ): Promise<SessionAnalysis[]>;
   /** The core's `registeredPair`: `photo` registered onto `reference`'s frame, both as RGBA (transferred). */
   registeredPair(reference: ChangeRaster, photo: ChangeRaster): Promise<RegisteredPair>;
+  /**
+   * The core's `pairChangeMap`: `session`'s change map of `angle` against `reference`'s photo of it (any other
+   * session), calibrated as `scoreSession` calibrates it against `history` (the sessions before it, oldest first).
+   */
+  pairChangeMap(
+    reference: ScoringSession,
+    session: ScoringSession,
+    history: readonly HistorySession[],
+    options: AnalysisOptions,
+    angle: string,
+  ): Promise<PairChangeMap>;
 }
 
 /** What the preprocess API runs on: the shared OpenCV.js build and a platform decoder of the shared codecs. */
@@ -170,6 +182,8 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
         const summary = { ...pair, registration: registrationOnly(pair.registration) };
         return transfer(summary, [pair.reference.buffer, pair.photo.buffer]);
       }),
+    pairChangeMap: (reference, session, history, options, angle) =>
+      withWireErrors(async () => pairChangeMap(await cv(), reference, session, history, options, angle)),
   };
 }
 

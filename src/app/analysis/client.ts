@@ -7,6 +7,7 @@ import type {
   DatedSession,
   HistorySession,
   ImageChange,
+  PairChangeMap,
   ScoringSession,
   SessionAnalysis,
 } from '../../core/scoring/index.ts';
@@ -114,6 +115,18 @@ export interface AnalysisClient {
     photo: ChangeRaster,
     opts?: { signal?: AbortSignal },
   ): Promise<RegisteredPair>;
+  /**
+   * The change map of `session`'s photo of `angle` against `reference`'s (any other session's), calibrated as the change engine calibrates the session against `history` (the core's `pairChangeMap`), in the
+   * preprocess worker. The three sessions' embeddings and rasters are transferred.
+   */
+  pairChangeMap(
+    reference: ScoringSession,
+    session: ScoringSession,
+    history: readonly HistorySession[],
+    angle: string,
+    options: AnalysisOptions,
+    opts?: { signal?: AbortSignal },
+  ): Promise<PairChangeMap>;
   /** Loads the model if needed and says which one runs where. */
   modelInfo(): Promise<ModelInfo>;
   /** Terminates both workers and rejects running and queued calls with `aborted`; later calls start new workers. */
@@ -276,6 +289,20 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
     registeredPair: (reference, photo, opts = {}) =>
       preprocess.run(
         (api) => api.registeredPair(reference, transfer(photo, rasterBuffers([reference, photo]))),
+        opts.signal,
+      ),
+
+    pairChangeMap: (reference, session, history, angle, options, opts = {}) =>
+      preprocess.run<PairChangeMap>(
+        (api) =>
+          api.pairChangeMap(
+            reference,
+            session,
+            // The list holds the other two sessions' buffers too: one transfer moves them all.
+            transfer(history, sessionBuffers([reference, session, ...history])),
+            options,
+            angle,
+          ),
         opts.signal,
       ),
 

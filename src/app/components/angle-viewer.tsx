@@ -1,8 +1,61 @@
+import type { RegisteredPair } from '../../core/change/index.ts';
+import type { ChangeMap } from '../../core/scoring/index.ts';
 import { useAsync } from '../state/async.ts';
 import { angleTimelapse, viewerPair } from '../state/compare.ts';
+import type { TimelapseFrame } from '../state/compare.ts';
+import { useViewerMap } from '../state/pair-map.ts';
+import type { ViewerMap } from '../state/pair-map.ts';
 import { angleName } from '../text/angles.ts';
 import { formatShortDateTime } from '../text/format.ts';
 import { CompareViews } from './compare-views.tsx';
+
+/** Why the viewer has no change map, in neutral words. */
+const NO_MAP_WORDS: Record<Extract<ViewerMap, { status: 'none' }>['reason'], string> = {
+  no_raster:
+    'No change map: one of these photos was stored before BCD compared photos area by area; analyse them again in Settings to see one.',
+  not_lined_up:
+    'No change map: these two photos could not be lined up closely enough to compare them area by area.',
+  failed: 'The change map could not be made just now.',
+};
+
+/**
+ * The pair's views with its change map: the stored one when the later session was measured against the earlier,
+ * else one measured now (the toggle says so meanwhile).
+ */
+function PairViews(props: {
+  a: string;
+  b: string;
+  angle: string;
+  pair: RegisteredPair;
+  stored: ChangeMap | null;
+  earlierDate: string;
+  timelapse: readonly TimelapseFrame[] | undefined;
+}) {
+  const viewerMap = useViewerMap(props.a, props.b, props.angle, props.stored);
+  return (
+    <div data-map={viewerMap.status}>
+      <CompareViews
+        pair={props.pair}
+        map={'map' in viewerMap ? viewerMap.map : null}
+        angleName={angleName(props.angle)}
+        earlierDate={props.earlierDate}
+        later="Later session"
+        mapPending={
+          viewerMap.status === 'computing'
+            ? 'Change map: measuring the change between these two photos…'
+            : undefined
+        }
+        mapNote={viewerMap.status === 'none' ? NO_MAP_WORDS[viewerMap.reason] : undefined}
+        mapSource={
+          viewerMap.status === 'computed'
+            ? 'Measured now between the two sessions picked here. Results compare each session with the one before it.'
+            : undefined
+        }
+        timelapse={props.timelapse}
+      />
+    </div>
+  );
+}
 
 /**
  * The Compare screen's viewer (give it a `key` of the sessions and angle, so a new pick starts from "loading"
@@ -57,13 +110,13 @@ export function AngleViewer(props: {
         </p>
       )}
       {pair.status === 'ready' && pair.value && (
-        <CompareViews
+        <PairViews
+          a={a}
+          b={b}
+          angle={angle}
           pair={pair.value.pair}
-          map={pair.value.map}
-          angleName={angleName(angle)}
+          stored={pair.value.map}
           earlierDate={props.earlierDate ? formatShortDateTime(props.earlierDate) : 'earlier session'}
-          later="Later session"
-          mapNote="The change map of an angle is measured against its previous session only: pick that session as Earlier to see it."
           timelapse={timelapse.status === 'ready' ? timelapse.value : undefined}
         />
       )}

@@ -17,6 +17,7 @@ export function ChangeMapLayer(props: { map: ChangeMap }) {
       data-coloured={colouredCells(map.cells)}
       data-rows={map.rows}
       data-cols={map.cols}
+      data-cells={map.cells.join(',')}
     >
       <PixelCanvas width={map.cols} height={map.rows} rgba={pixels} pixelated />
     </div>

@@ -200,6 +200,10 @@ export function CompareViews(props: {
   later?: string;
   /** Why there is no change map to show (shown instead of the toggle); omit when there is nothing to say. */
   mapNote?: string;
+  /** While the change map is being measured: what the toggle says meanwhile (it cannot be ticked yet). */
+  mapPending?: string;
+  /** A line under the legend about where the map shown comes from. */
+  mapSource?: string;
   /** The angle over every session, oldest first; the timelapse mode is offered with two frames or more. */
   timelapse?: readonly TimelapseFrame[];
 }) {
@@ -261,9 +265,20 @@ export function CompareViews(props: {
             Show the change map
           </label>
           {showMap && <ChangeLegend />}
+          {showMap && props.mapSource && (
+            <p class="muted" data-testid="map-source">
+              {props.mapSource}
+            </p>
+          )}
         </>
       )}
-      {!props.map && props.mapNote && mode !== 'timelapse' && (
+      {!props.map && props.mapPending && mode !== 'timelapse' && (
+        <label class="toggle" aria-busy="true">
+          <input type="checkbox" checked={false} disabled data-testid="map-toggle" />
+          <span data-testid="map-pending">{props.mapPending}</span>
+        </label>
+      )}
+      {!props.map && !props.mapPending && props.mapNote && mode !== 'timelapse' && (
         <p class="muted" data-testid="map-note">
           {props.mapNote}
         </p>

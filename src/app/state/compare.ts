@@ -52,7 +52,7 @@ export interface ViewerPair {
   pair: RegisteredPair;
   /**
    * The later session's stored change map, when it was measured against the earlier session; null otherwise (the
-   * map of an angle is measured against its most recent earlier photo only).
+   * stored map of an angle is measured against its most recent earlier photo only; `useViewerMap` measures one).
    */
   map: ChangeMap | null;
 }

@@ -173,19 +173,23 @@ export function angleNoise(input: Omit<AngleChangeInput, 'photo'>): { noise: Noi
   return { noise: noiseFloor(synthetic, input.realSamples), synthetic: synthetic.length };
 }
 
+/** A photo as a change map takes it: its change raster and the faces it leaves out. */
+export type MappedPhoto = Pick<ImageChange, 'raster' | 'faces'>;
+
 /**
- * The change map of `photo` against `reference` (`comparePair`, on the reference's frame), each cell calibrated
- * with `noise` exactly as `angleLocalChange` calibrates the map it keeps: with the noise model that engine used
- * and the reference it mapped against, the result equals its `change_map` cell for cell.
+ * The change map of `photo` against `reference` (`comparePair` with the faces of both left out, on the
+ * reference's frame), each cell calibrated with `noise`, exactly as `angleLocalChange` makes the map it keeps: with
+ * the noise model that engine used and the reference it mapped against, the result equals its `change_map` cell
+ * for cell.
  * @returns null when the photo could not be registered to the reference.
  */
 export function calibratedChangeMap(
   cv: OpenCv,
-  reference: ChangeRaster,
-  photo: ChangeRaster,
+  reference: MappedPhoto,
+  photo: MappedPhoto,
   noise: NoiseModel,
 ): ChangeMap | null {
-  const { cells } = comparePair(cv, { raster: reference }, { raster: photo });
+  const { cells } = comparePair(cv, withoutFaces(reference), withoutFaces(photo));
   return cells === null ? null : changeMapOf(cells, noise);
 }
 

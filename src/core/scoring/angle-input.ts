@@ -7,7 +7,8 @@ import type { OpenCv } from '../cv.ts';
 import { bestPhotoChange } from './best-photo.ts';
 import type { AnalysisOptions, HistorySession, ScoredImage, ScoringSession } from './types.ts';
 
-function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
+/** The photo of `angle` the change engine compares in a session (`bestPhotoChange`); null when none has a raster. */
+export function bestPhoto(images: readonly ScoredImage[], angle: string): ImageChange | null {
   return bestPhotoChange(images, angle, (i) => i.change) ?? null;
 }
 

@@ -40,6 +40,12 @@ export interface ViewerState {
   /** Coloured cells of the change map shown, null when no map is shown. */
   colouredCells: number | null;
   mapNote: boolean;
+  /** Where the change map stands: `stored`, `computing`, `computed` or `none` (empty before the pair shows). */
+  map: string;
+  /** The cells of the change map shown (row-major, as stored), null when no map is shown. */
+  cells: number[] | null;
+  /** What the change map's toggle says while the map is measured, null otherwise. */
+  mapPending: string | null;
 }
 
 /** The Compare screen's viewer (one angle of the two sessions). */
@@ -65,6 +71,52 @@ export class ViewerPage extends AppPage {
     );
   }
 
+  /** Waits until the change map is shown or the viewer says why there is none (not while it is measured). */
+  async mapSettled(): Promise<void> {
+    await this.page.waitForFunction(
+      () => {
+        const status = document
+          .querySelector('[data-testid="angle-viewer"] [data-map]')
+          ?.getAttribute('data-map');
+        return status !== undefined && status !== null && status !== 'computing';
+      },
+      undefined,
+      { timeout: 120_000 },
+    );
+  }
+
+  /**
+   * Records, from now on, every state the viewer's change map passes through (with the toggle's words while it is
+   * measured), however briefly each lasts; read them with `mapStatesSeen`.
+   */
+  async watchMapStates(): Promise<void> {
+    await this.page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { mapStatesSeen: string[] }).mapStatesSeen = seen;
+      const record = () => {
+        const holder = document.querySelector('[data-testid="angle-viewer"] [data-map]');
+        const status = holder?.getAttribute('data-map');
+        if (!status) return;
+        const pending = holder?.querySelector('[data-testid="map-pending"]')?.textContent;
+        const entry = pending ? `${status}: ${pending}` : status;
+        if (seen.at(-1) !== entry) seen.push(entry);
+      };
+      new MutationObserver(record).observe(document.body, {
+        subtree: true,
+        childList: true,
+        characterData: true,
+        attributes: true,
+        attributeFilter: ['data-map'],
+      });
+      record();
+    });
+  }
+
+  /** The change map's states recorded since `watchMapStates`, in order. */
+  async mapStatesSeen(): Promise<string[]> {
+    return this.page.evaluate(() => (window as unknown as { mapStatesSeen: string[] }).mapStatesSeen);
+  }
+
   async pickAngle(angle: string): Promise<void> {
     await this.page.getByTestId('viewer-angle').selectOption(angle);
     await this.ready(angle);
@@ -80,6 +132,9 @@ export class ViewerPage extends AppPage {
         canvases: viewer.querySelectorAll('canvas[data-testid^="pair-"]').length,
         colouredCells: map ? Number(map.getAttribute('data-coloured')) : null,
         mapNote: viewer.querySelector('[data-testid="map-note"]') !== null,
+        map: viewer.querySelector('[data-map]')?.getAttribute('data-map') ?? '',
+        cells: map ? (map.getAttribute('data-cells') ?? '').split(',').map(Number) : null,
+        mapPending: viewer.querySelector('[data-testid="map-pending"]')?.textContent ?? null,
       };
     });
   }
