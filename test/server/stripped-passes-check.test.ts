@@ -35,7 +35,7 @@ describe("the device's stripped photos pass the server's check", () => {
     async (name) => {
       const original = await photo(name);
       const refuseToEncode = () => Promise.reject(new Error(`${name} was re-encoded instead of stripped`));
-      const prepared = await prepareImage(new Blob([original]), refuseToEncode);
+      const prepared = await prepareImage(new Blob([new Uint8Array(original)]), refuseToEncode);
       expect(prepared.method).toBe('stripped');
       const bytes = new Uint8Array(await prepared.bytes.arrayBuffer());
       expect(Buffer.compare(Buffer.from(bytes), Buffer.from(stripImageMetadata(original)))).toBe(0);
