@@ -11,6 +11,7 @@ import { nodeDecoder } from '../../src/core/image/decode.node.ts';
 import type { ImageDecoder } from '../../src/core/image/decode.ts';
 import { CONSENT_SCOPES } from '../../src/sync/contract.ts';
 import { findImageMetadata, stripImageMetadata } from '../../src/sync/image-metadata.ts';
+import { uploadIds } from '../../src/app/sync/upload-ids.ts';
 import { launchBrowser, phoneContext } from './browser.ts';
 import type { SessionPlan } from './cli.ts';
 import { ConsentPage } from './pages/consent-page.ts';
@@ -74,6 +75,9 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
   let crashAtUpload: number | null = null;
   const sessionIds: string[] = [];
   let participant = '';
+  /** A session's id on the server: the participant's own name for it (`uploadIds`). */
+  const serverId = (localId: string) =>
+    uploadIds({ participant_id: participant, session_ids: 'participant' })(localId);
   let consentVersion = '';
 
   beforeAll(async () => {
@@ -182,7 +186,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     expect(apiCalls.slice(0, 3)).toEqual([
       'POST /api/participants',
       'PUT /api/consent',
-      `PUT /api/sessions/${sessionIds[0]}`,
+      `PUT /api/sessions/${serverId(sessionIds[0] as string)}`,
     ]);
     await settings.screenshot('sync-03-settings-sharing');
   });
@@ -254,7 +258,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
       analysis_logs: 3,
       feedback: NOTES,
     });
-    expect(rows.sessions).toEqual([...sessionIds].sort());
+    expect(rows.sessions).toEqual(sessionIds.map(serverId).sort());
     // Scopes are a set: the app keeps them in the consent screen's order, not the contract's.
     expect(rows.consents.map((c) => ({ ...c, scopes: [...c.scopes].sort() }))).toEqual([
       { participant_id: participant, consent_version: consentVersion, scopes: [...CONSENT_SCOPES].sort() },
@@ -263,12 +267,13 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
 
     for (const [s, plan] of SESSIONS.entries()) {
       for (const [angle, [file]] of Object.entries(plan)) {
-        const row = rows.images.find((r) => r.session_id === sessionIds[s] && r.id === `${angle}__0`);
+        const id = serverId(sessionIds[s] as string);
+        const row = rows.images.find((r) => r.session_id === id && r.id === `${angle}__0`);
         const name = (file as string).slice(PHOTOS.length + 1);
         expect(row?.storage_path, name).toBeTruthy();
         const stored = new Uint8Array(await readFile(join(dataDir, 'images', row?.storage_path as string)));
         // The bytes on the server are the bytes the device sent: its x-sha256, and the row's.
-        const sent = sentImages.filter((i) => i.sessionId === sessionIds[s] && i.imageId === `${angle}__0`);
+        const sent = sentImages.filter((i) => i.sessionId === id && i.imageId === `${angle}__0`);
         expect(new Set(sent.map((i) => i.sha256)), name).toEqual(new Set([sha256(stored)]));
         expect(row?.sha256, name).toBe(sha256(stored));
         expect(findImageMetadata(stored), name).toEqual([]);
@@ -316,7 +321,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     const expected = SESSIONS.flatMap((plan, s) =>
       Object.entries(plan).map(([angle, [file]]) => {
         const ext = (file as string).endsWith('.png') ? 'png' : 'jpg';
-        return `${participant}/${sessionIds[s]}/${angle}.${ext}`;
+        return `${participant}/${serverId(sessionIds[s] as string)}/${angle}.${ext}`;
       }),
     ).sort();
     expect(files).toEqual(expected);
@@ -331,7 +336,7 @@ describe('sync with the server in headless Chromium', { timeout: 900_000 }, () =
     expect(metadata).toHaveLength(photoCount);
     for (const line of metadata) {
       expect(line).toMatchObject({ participant_id: participant, consent_version: consentVersion });
-      expect(sessionIds).toContain(line.session_id);
+      expect(sessionIds.map(serverId)).toContain(line.session_id);
     }
     expect(await lines('vectors.jsonl')).toHaveLength(VECTORS);
     expect(await readFile(join(out, 'README.md'), 'utf8')).toMatch(/dataset/i);
