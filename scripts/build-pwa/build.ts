@@ -74,6 +74,8 @@ export async function buildPwaIfStale(root: string, outDir: string): Promise<boo
     try {
       await viteBuild(root, staging);
       await rm(outDir, { recursive: true, force: true });
+      // A fresh clone has no test/.out yet when the first thing it runs is one browser test file.
+      await mkdir(path.dirname(outDir), { recursive: true });
       await rename(staging, outDir);
     } finally {
       await rm(staging, { recursive: true, force: true });

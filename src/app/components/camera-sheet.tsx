@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { CaptureSource } from '../camera/capture.ts';
 import { capturePhoto } from '../camera/capture.ts';
-import { speakCountdown, stopSpeaking } from '../camera/countdown-voice.ts';
+import { SELF_TIMER_SECONDS, useSelfTimer } from '../camera/self-timer.ts';
 import { useAsync } from '../state/async.ts';
 import { angleStatus, overlayReference } from '../state/capture.ts';
 import { addPhotos, removePhoto, useDraft } from '../state/draft.ts';
@@ -11,12 +11,7 @@ import { CaptureReview } from './capture-review.tsx';
 import { FramingGuide } from './framing-guide.tsx';
 import { GhostControls } from './ghost-controls.tsx';
 import type { OverlayMode } from './ghost-overlay.tsx';
-import { GhostOverlay } from './ghost-overlay.tsx';
-
-/** Self-timer, long enough to put the phone down and step back into the outline. */
-const TIMER_SECONDS = 10;
-/** The overlay's opacity when the sheet opens: the live picture stays the clearer of the two. */
-const DEFAULT_OVERLAY_OPACITY = 0.4;
+import { DEFAULT_OVERLAY_OPACITY, GhostOverlay } from './ghost-overlay.tsx';
 
 function cameraErrorMessage(err: unknown): string {
   const name = (err as { name?: string } | null)?.name;
@@ -64,7 +59,7 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
   const [facing, setFacing] = useState<'user' | 'environment'>('user');
   const [error, setError] = useState<string>();
   const [timer, setTimer] = useState(false);
-  const [countdown, setCountdown] = useState<number>();
+  const selfTimer = useSelfTimer(() => void shoot());
   const [taken, setTaken] = useState<{ file: File; source: CaptureSource }>();
   // A full-resolution still can take a second or more on a phone: the shutter waits for it.
   const [capturing, setCapturing] = useState(false);
@@ -78,10 +73,7 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     shutter.current?.focus();
-    return () => {
-      stopSpeaking();
-      opener?.focus();
-    };
+    return () => opener?.focus();
   }, []);
 
   useEffect(() => {
@@ -107,18 +99,6 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
     };
   }, [facing]);
 
-  useEffect(() => {
-    if (countdown === undefined) return;
-    if (countdown === 0) {
-      setCountdown(undefined);
-      void shoot();
-      return;
-    }
-    speakCountdown(countdown);
-    const id = setTimeout(() => setCountdown(countdown - 1), 1000);
-    return () => clearTimeout(id);
-  }, [countdown]);
-
   async function shoot() {
     if (!video.current || video.current.videoWidth === 0) return;
     setCapturing(true);
@@ -135,8 +115,7 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
 
   function pick(next: string) {
     setTaken(undefined);
-    setCountdown(undefined);
-    stopSpeaking();
+    selfTimer.cancel();
     setAngle(next);
     shutter.current?.focus();
   }
@@ -178,9 +157,9 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
       <div class="camera-view">
         <video ref={video} autoplay playsinline muted aria-label="Live camera picture" />
         {overlay ? <GhostOverlay reference={overlay} mode={mode} opacity={opacity} /> : <FramingGuide />}
-        {countdown !== undefined && (
+        {selfTimer.countdown !== undefined && (
           <div class="countdown" aria-live="assertive" data-testid="countdown">
-            {countdown}
+            {selfTimer.countdown}
           </div>
         )}
         {error && (
@@ -211,14 +190,14 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
           ref={shutter}
           type="button"
           class="shutter"
-          aria-label={timer ? `Take the photo in ${TIMER_SECONDS} seconds` : 'Take the photo'}
+          aria-label={timer ? `Take the photo in ${SELF_TIMER_SECONDS} seconds` : 'Take the photo'}
           disabled={error !== undefined}
           // Not `disabled` while a photo is on its way: a disabled button would drop the focus out of the dialog.
-          aria-disabled={countdown !== undefined || capturing}
+          aria-disabled={selfTimer.countdown !== undefined || capturing}
           onClick={() => {
-            if (countdown !== undefined || capturing) return;
+            if (selfTimer.countdown !== undefined || capturing) return;
             setTaken(undefined);
-            if (timer) setCountdown(TIMER_SECONDS);
+            if (timer) selfTimer.start();
             else void shoot();
           }}
         />
@@ -227,7 +206,7 @@ export function CameraSheet(props: { angle: string; angles: readonly string[]; o
             Switch camera
           </button>
           <button type="button" aria-pressed={timer} onClick={() => setTimer(!timer)}>
-            Timer: {timer ? `${TIMER_SECONDS} s` : 'off'}
+            Timer: {timer ? `${SELF_TIMER_SECONDS} s` : 'off'}
           </button>
         </div>
       </div>

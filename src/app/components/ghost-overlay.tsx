@@ -5,6 +5,9 @@ import type { OverlayReference } from '../state/capture.ts';
 /** Long side the overlay is drawn at, px: sharp enough on a phone screen, small enough to outline at once. */
 const OVERLAY_LONG_SIDE = 640;
 
+/** The overlay's opacity when a camera view opens: the live picture stays the clearer of the two. */
+export const DEFAULT_OVERLAY_OPACITY = 0.4;
+
 /** How the reference is laid over the live picture. */
 export type OverlayMode = 'photo' | 'outline';
 

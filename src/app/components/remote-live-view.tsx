@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DEFAULT_ANGLES } from '../../core/config.ts';
-import { speakCountdown, stopSpeaking } from '../camera/countdown-voice.ts';
+import { SELF_TIMER_SECONDS, useSelfTimer } from '../camera/self-timer.ts';
 import type { ReceivedPhoto } from '../remote-camera/photo-transfer.ts';
 import { useAsync } from '../state/async.ts';
 import { overlayReference } from '../state/capture.ts';
@@ -8,12 +8,7 @@ import { addPhotos, useDraft } from '../state/draft.ts';
 import { angleGuide, angleName } from '../text/angles.ts';
 import { FramingGuide } from './framing-guide.tsx';
 import { GhostControls } from './ghost-controls.tsx';
-import { GhostOverlay, type OverlayMode } from './ghost-overlay.tsx';
-
-/** Self-timer: long enough to step back from the screen into the outline (as the phone's own camera sheet). */
-const TIMER_SECONDS = 10;
-/** Opacity the last photo starts at over the live picture (as the phone's own camera sheet). */
-const DEFAULT_OVERLAY_OPACITY = 0.4;
+import { DEFAULT_OVERLAY_OPACITY, GhostOverlay, type OverlayMode } from './ghost-overlay.tsx';
 
 const EXTENSIONS: Record<ReceivedPhoto['mime'], string> = {
   'image/jpeg': 'jpg',
@@ -38,7 +33,7 @@ export function RemoteLiveView(props: {
   const video = useRef<HTMLVideoElement>(null);
   const [ratio, setRatio] = useState(3 / 4);
   const [timer, setTimer] = useState(false);
-  const [countdown, setCountdown] = useState<number>();
+  const selfTimer = useSelfTimer(() => void shoot());
   const [taking, setTaking] = useState(false);
   const [error, setError] = useState<string>();
   const [last, setLast] = useState<{ file: File; photo: ReceivedPhoto }>();
@@ -54,20 +49,6 @@ export function RemoteLiveView(props: {
   useEffect(() => {
     if (video.current) video.current.srcObject = props.stream;
   }, [props.stream]);
-
-  useEffect(() => () => stopSpeaking(), []);
-
-  useEffect(() => {
-    if (countdown === undefined) return;
-    if (countdown === 0) {
-      setCountdown(undefined);
-      void shoot();
-      return;
-    }
-    speakCountdown(countdown);
-    const id = setTimeout(() => setCountdown(countdown - 1), 1000);
-    return () => clearTimeout(id);
-  }, [countdown]);
 
   async function shoot() {
     setTaking(true);
@@ -128,9 +109,9 @@ export function RemoteLiveView(props: {
             onResize={onVideoSize}
           />
           {overlay ? <GhostOverlay reference={overlay} mode={mode} opacity={opacity} /> : <FramingGuide />}
-          {countdown !== undefined && (
+          {selfTimer.countdown !== undefined && (
             <div class="countdown" aria-live="assertive" data-testid="countdown">
-              {countdown}
+              {selfTimer.countdown}
             </div>
           )}
         </div>
@@ -172,13 +153,13 @@ export function RemoteLiveView(props: {
         <button
           type="button"
           class="shutter"
-          aria-label={timer ? `Take the photo in ${TIMER_SECONDS} seconds` : 'Take the photo'}
-          disabled={taking || countdown !== undefined}
-          onClick={() => (timer ? setCountdown(TIMER_SECONDS) : void shoot())}
+          aria-label={timer ? `Take the photo in ${SELF_TIMER_SECONDS} seconds` : 'Take the photo'}
+          disabled={taking || selfTimer.countdown !== undefined}
+          onClick={() => (timer ? selfTimer.start() : void shoot())}
         />
         <div class="camera-options">
           <button type="button" aria-pressed={timer} onClick={() => setTimer(!timer)}>
-            Timer: {timer ? `${TIMER_SECONDS} s` : 'off'}
+            Timer: {timer ? `${SELF_TIMER_SECONDS} s` : 'off'}
           </button>
           <button type="button" onClick={props.onDone}>
             Done
