@@ -3,6 +3,8 @@ import pLimit from 'p-limit';
 import { ANALYSIS_VERSION, DEFAULT_ANGLES } from '../core/config.ts';
 import { ImageInputError } from '../core/image/errors.ts';
 import type { PrepareOptions } from '../core/pipeline/prepare-image.ts';
+import { facesForChange } from '../core/faces/change-faces.ts';
+import { nodeFaceDetector } from '../core/faces/detector.node.ts';
 import { compareSessions, scoreHistory } from '../core/scoring/index.ts';
 import type { DatedSession, ScoredImage, ScoringSession, SessionAnalysis } from '../core/scoring/index.ts';
 import { toScoredImage } from './engine.ts';
@@ -16,14 +18,29 @@ interface FileResult {
   readonly report: ImageReport;
 }
 
-/** Reads and analyses one file; a refused or unreadable file becomes an error entry, never a thrown error. */
+/**
+ * The photo with the faces the change engine leaves out (`facesForChange`, Node's detector on the analysis's own
+ * decode, as the app's faces worker searches it); its decode is dropped, so a long history keeps no pixels.
+ */
+async function withFaces(image: EmbeddedImage): Promise<EmbeddedImage> {
+  if (image.decoded === null) return image;
+  const faces = await facesForChange(await nodeFaceDetector(), image.decoded);
+  return { ...image, decoded: null, change: { ...image.change, faces } };
+}
+
+/**
+ * Reads and analyses one file; a refused or unreadable file becomes an error entry, never a thrown error.
+ * @param options `keepDecoded`: also find the photo's faces for the change engine (`withFaces`).
+ */
 async function analyseFile(
   engine: NodeEngine,
   file: SessionFile,
   options: PrepareOptions,
 ): Promise<FileResult> {
   try {
-    const image = await engine.analyseImage(new Uint8Array(await readFile(file.path)), options);
+    const image = await withFaces(
+      await engine.analyseImage(new Uint8Array(await readFile(file.path)), options),
+    );
     const q = image.quality;
     return {
       file,
@@ -139,7 +156,7 @@ export async function analyzeHistory(
   const results: FileResult[][] = [];
   for (const [i, dir] of sessions.entries()) {
     // The last session is no one's reference: its photos' noise samples would never be read.
-    results.push(await analyseDir(engine, dir, { noiseSamples: i < sessions.length - 1 }));
+    results.push(await analyseDir(engine, dir, { noiseSamples: i < sessions.length - 1, keepDecoded: true }));
     options.onSession?.(results.length, sessions.length);
   }
   const scorable: DatedSession[] = sessions.flatMap((dir, i) => {
@@ -169,7 +186,7 @@ export async function compareSessionDirs(
   a: SessionDir,
   b: SessionDir,
 ): Promise<CompareReport> {
-  // `compareSessions` compares embeddings: the change engine's noise samples would not be read.
+  // `compareSessions` compares embeddings: the change engine's noise samples and faces would not be read.
   const ra = await analyseDir(engine, a, { noiseSamples: false });
   const rb = await analyseDir(engine, b, { noiseSamples: false });
   const sa = scoringSession(a.session_id, engine.manifest.id, ra);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeEngine } from '../../src/cli/engine.ts';
 import { CELL_OUTSIDE } from '../../src/core/change/index.ts';
-import { faceMask } from '../../src/core/change/face-mask.ts';
+import { faceMask, facesLeftOut } from '../../src/core/change/face-mask.ts';
 import { COMPARISON_REACH_PX } from '../../src/core/change/compare-pair.ts';
 import type { FaceRegion } from '../../src/core/faces/change-faces.ts';
 import { FACE_MARGIN } from '../../src/core/faces/region.ts';
@@ -137,6 +137,21 @@ describe('faceMask', () => {
   it('is undefined without a face, so the comparison takes every pixel', () => {
     expect(faceMask({ width: 256, height: 192 }, null)).toBeUndefined();
     expect(faceMask({ width: 256, height: 192 }, [])).toBeUndefined();
+    expect(facesLeftOut({ width: 4032, height: 3024 }, null)).toBe(false);
+  });
+
+  it('is undefined too when the faces would leave less than half the frame (a close-up of a face)', () => {
+    const closeUp: FaceRegion = { x: 0.1, y: 0.05, width: 0.8, height: 0.9, score: 0.93 };
+    const portrait: FaceRegion = { x: 0.35, y: 0.2, width: 0.25, height: 0.35, score: 0.99 };
+    expect(faceMask({ width: 256, height: 192 }, [closeUp])).toBeUndefined();
+    expect(facesLeftOut({ width: 4032, height: 3024 }, [closeUp])).toBe(false);
+    expect(faceMask({ width: 256, height: 192 }, [portrait])).toBeInstanceOf(Uint8Array);
+    expect(facesLeftOut({ width: 4032, height: 3024 }, [portrait])).toBe(true);
+    // Two faces that are each small enough may together fill the frame.
+    const left: FaceRegion = { x: 0.05, y: 0.1, width: 0.2, height: 0.5, score: 0.9 };
+    const right: FaceRegion = { ...left, x: 0.55 };
+    expect(faceMask({ width: 256, height: 192 }, [left])).toBeInstanceOf(Uint8Array);
+    expect(faceMask({ width: 256, height: 192 }, [left, right])).toBeUndefined();
   });
 
   it('leaves out the box widened by FACE_MARGIN of its longer side and the comparison reach, clipped', () => {

@@ -6,6 +6,7 @@ import { registerToReference } from '../../src/core/change/registration.ts';
 import type { RegisteredWarp } from '../../src/core/change/registration.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
 import type { ImageDecoder } from '../../src/core/image/decode.ts';
+import type { RgbaImage } from '../../src/core/image/raster.ts';
 import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
 import { measureDecodedQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
 import type { PrepareOptions, PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
@@ -22,7 +23,7 @@ import type {
 } from '../../src/core/scoring/index.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import { withWireErrors } from '../wire-error.ts';
-import { analysisBuffers, rasterBuffers } from '../transfer-lists.ts';
+import { analysisBuffers, distinctBuffers, rasterBuffers } from '../transfer-lists.ts';
 
 /** JPEG quality of the thumbnail: it is shown small, next to the photo it was made from. */
 const THUMBNAIL_JPEG_QUALITY = 0.9;
@@ -48,6 +49,8 @@ export interface PreparedPhoto extends QualityCheck {
   readonly thumbnail: Blob;
   /** The change engine's raster (256-px long side, RGB; transferred) and synthetic noise samples of the photo. */
   readonly change: ImageChange;
+  /** The upright decode (RGBA, transferred) with `options.keepDecoded`, for the faces worker; else null. */
+  readonly decoded: RgbaImage | null;
   readonly timings: PrepareTimings;
 }
 
@@ -157,9 +160,11 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
           tensor: input.tensor,
           thumbnail: await jpegThumbnail(input.rgba, input.width, input.height),
           change: prepared.change,
+          decoded: prepared.decoded,
           timings: prepared.timings,
         };
-        return transfer(photo, [input.tensor.buffer, ...rasterBuffers([prepared.change.raster])]);
+        const decoded = prepared.decoded === null ? [] : distinctBuffers([prepared.decoded.data]);
+        return transfer(photo, [input.tensor.buffer, ...rasterBuffers([prepared.change.raster]), ...decoded]);
       }),
     scoreSession: (session, history, options) =>
       withWireErrors(async () => {

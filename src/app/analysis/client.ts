@@ -16,6 +16,7 @@ import type { ModelManifest } from '../../model/manifest.ts';
 import type { EmbedApi, EmbedConfig } from '../../../workers/embed/api.ts';
 import type { CaptureCheck, PreprocessApi } from '../../../workers/preprocess/api.ts';
 import { rasterBuffers, sessionBuffers } from '../../../workers/transfer-lists.ts';
+import { findFacesForChange } from '../faces/client.ts';
 import { fromWorkerError } from './errors.ts';
 import { PROGRESS_AT } from './progress.ts';
 import type { AnalysisStage } from './progress.ts';
@@ -37,7 +38,10 @@ export interface ImageAnalysis {
   height: number;
   /** What the model saw (`manifest.input` size, 224×224 for the default model), as a JPEG. */
   thumbnail: Blob;
-  /** The change engine's raster of the photo (to store beside it); its noise samples are left for later (null). */
+  /**
+   * The change engine's raster of the photo (to store beside it) and the faces it leaves out (`facesForChange`, in
+   * the faces worker); its noise samples are left for later (null).
+   */
   change: ImageChange;
   /** Milliseconds per stage, measured inside the workers (queueing and transfers excluded). */
   timings: {
@@ -236,8 +240,12 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run((api) => {
         report('preparing');
-        return api.prepare(file, { input, normalization }, { noiseSamples: false });
+        return api.prepare(file, { input, normalization }, { noiseSamples: false, keepDecoded: true });
       }, signal);
+      // The faces the change engine leaves out, searched in the analysis's own decode while the model embeds.
+      const faces =
+        prepared.decoded === null ? Promise.resolve(null) : findFacesForChange(prepared.decoded, signal);
+      faces.catch(() => undefined);
       const { id, embedding, embed_ms } = await embed.run(async (api, fresh) => {
         if (fresh) report('loading_model');
         const { id } = await api.load(await loadConfig());
@@ -252,7 +260,7 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
         width: prepared.width,
         height: prepared.height,
         thumbnail: prepared.thumbnail,
-        change: prepared.change,
+        change: { ...prepared.change, faces: await faces },
         timings: { ...prepared.timings, embed_ms },
       };
     },

@@ -4,7 +4,7 @@ import { TABLE_NAMES, db, type TableName } from './schema.ts';
 const UPLOAD_TABLES = ['outbox', 'session_sync'] as const;
 import { decodeValue, encodeValue } from './serialize.ts';
 import { StorageFullError, isQuotaError } from './storage.ts';
-import { withChangeFields, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
+import { withChangeFields, withFaces, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
 
 /** Identifies BCD export files; `version` changes when their layout does. */
 const FORMAT = 'bcd-local-data';
@@ -63,6 +63,8 @@ function parseBackup(text: string): Record<TableName, unknown[]> {
   tables.analyses.forEach(withNumericAngleAware);
   // One made before sessions had their own date (database version 3 or earlier) lacks `taken_at`.
   tables.sessions.forEach(withTakenAt);
+  // One made before faces were searched (database version 4 or earlier) lacks the photos' `faces`.
+  tables.images.forEach(withFaces);
   return tables;
 }
 

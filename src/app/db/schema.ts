@@ -1,8 +1,9 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { ImageQuality } from '../../core/quality/index.ts';
+import type { FaceRegion } from '../../core/faces/change-faces.ts';
 import type { FacesInImage } from '../../sync/contract.ts';
 import type { AngleAnalysis, SessionAnalysis } from '../../core/scoring/index.ts';
-import { withChangeFields, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
+import { withChangeFields, withFaces, withNumericAngleAware, withTakenAt } from './upgrade-rows.ts';
 
 /** One photo session. Its id is a client-made UUID so a later upload can be idempotent. */
 export interface SessionRow {
@@ -36,6 +37,12 @@ export interface ImageRow {
   /** sha256 (hex) of the original bytes; lets a later upload be idempotent. */
   sha256: string;
   quality: ImageQuality;
+  /**
+   * Faces found in the photo when it was analysed (`facesForChange`; relative boxes, best first), left out of the
+   * change measure and named on Results; [] when none was found, null when none was looked for (photos stored before
+   * schema version 5).
+   */
+  faces?: readonly FaceRegion[] | null;
   created_at: string;
 }
 
@@ -239,6 +246,11 @@ export class BcdDatabase extends Dexie {
     this.version(4)
       .stores({ sessions: 'id, created_at, taken_at', preferences: 'key' })
       .upgrade((tx) => tx.table('sessions').toCollection().modify(withTakenAt));
+    // Version 5: the faces found in each photo at analysis (issue 11), kept on its image row; photos stored before
+    // were not searched (null: their whole frame is compared, as before).
+    this.version(5)
+      .stores({})
+      .upgrade((tx) => tx.table('images').toCollection().modify(withFaces));
   }
 }
 

@@ -47,7 +47,7 @@ function byAngleThenPosition(a: { angle: string; position: number }, b: { angle:
 
 /**
  * Builds the scoring view of stored photos that carry an embedding of `modelId`, each with its change raster
- * when it has one of the analysis version in use.
+ * (and the faces found in it, which the change engine leaves out) when it has one of the analysis version in use.
  */
 function scoredImages(
   images: readonly ImageRow[],
@@ -64,7 +64,7 @@ function scoredImages(
     if (!embedding) return [];
     const change = changes.get(image.id);
     const scored = { image_id: String(image.id), angle: image.angle, embedding, quality: image.quality };
-    return [change ? { ...scored, change } : scored];
+    return [change ? { ...scored, change: { ...change, faces: image.faces } } : scored];
   });
 }
 

@@ -1,6 +1,6 @@
 /**
  * Brings rows stored (or exported) before the change engine (analysis versions before `bcd-2.0.0`) or before
- * sessions had their own date to today's shape, in place: the Dexie upgrades to schema versions 3 and 4 and the
+ * sessions had their own date or photos their faces to today's shape, in place: the Dexie upgrades to schema versions 3 to 5 and the
  * import of an older export file both use them, so every stored row matches the core's types. The figures themselves stay as they were computed; re-analysis
  * (offered in Settings) measures them again.
  */
@@ -34,4 +34,9 @@ export function withNumericAngleAware(row: unknown): void {
 /** Sessions stored or exported before schema version 4 had no `taken_at`: they are dated when they were made. */
 export function withTakenAt(row: unknown): void {
   if (isRow(row) && typeof row['taken_at'] !== 'string') row['taken_at'] = row['created_at'];
+}
+
+/** Photos stored or exported before schema version 5 were not searched for faces: `faces` null (none looked for). */
+export function withFaces(row: unknown): void {
+  if (isRow(row) && !Array.isArray(row['faces'])) row['faces'] = null;
 }

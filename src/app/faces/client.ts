@@ -1,3 +1,6 @@
+import { transfer } from 'comlink';
+import type { FaceRegion } from '../../core/faces/change-faces.ts';
+import type { RgbaImage } from '../../core/image/raster.ts';
 import type { FacesApi, FacesResult } from '../../../workers/faces/api.ts';
 import { WorkerSlot } from '../analysis/worker-slot.ts';
 
@@ -7,6 +10,17 @@ export type { FacesResult } from '../../../workers/faces/api.ts';
 const IDLE_MS = 60_000;
 
 let slot: WorkerSlot<FacesApi> | undefined;
+
+function facesWorker(): WorkerSlot<FacesApi> {
+  slot ??= new WorkerSlot<FacesApi>({
+    // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
+    create: () =>
+      new Worker(new URL('../../../workers/faces/worker.ts', import.meta.url), { type: 'module' }),
+    idleMs: IDLE_MS,
+    terminateOnAbort: false,
+  });
+  return slot;
+}
 
 /**
  * Finds faces in a photo in the faces worker (face-api's SSD MobileNet v1 on tfjs WASM, weights served by the
@@ -20,12 +34,17 @@ export function findFaces(
   options: { blur: boolean; jpegQuality: number },
   signal?: AbortSignal,
 ): Promise<FacesResult> {
-  slot ??= new WorkerSlot<FacesApi>({
-    // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
-    create: () =>
-      new Worker(new URL('../../../workers/faces/worker.ts', import.meta.url), { type: 'module' }),
-    idleMs: IDLE_MS,
-    terminateOnAbort: false,
-  });
-  return slot.run((api) => api.find(file, options), signal);
+  return facesWorker().run((api) => api.find(file, options), signal);
+}
+
+/**
+ * The faces the change engine leaves out of a photo (the core's `facesForChange`), in the faces worker.
+ * @param image the analysis's own upright decode (`prepare` with `keepDecoded`); transferred, so not readable after.
+ * @throws AnalysisError (`analysis_failed`) when the worker cannot load the detector.
+ */
+export function findFacesForChange(image: RgbaImage, signal?: AbortSignal): Promise<FaceRegion[]> {
+  return facesWorker().run(
+    (api) => api.findForChange(transfer(image, [image.data.buffer as ArrayBuffer])),
+    signal,
+  );
 }

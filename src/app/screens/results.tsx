@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { AngleChange } from '../components/angle-change.tsx';
+import { FaceNote } from '../components/face-note.tsx';
 import { Figure } from '../components/figure.tsx';
 import { FlagButton } from '../components/flag-button.tsx';
 import { LevelBadge } from '../components/level-badge.tsx';
@@ -150,6 +151,7 @@ function AngleCard(props: { result: SessionResult; angle: AngleAnalysisRow }) {
           <PhotoThumb blob={image.thumbnail} alt={`${angleName(image.angle)} as the model saw it`} />
           <div>
             <QualityFigures quality={image.quality} />
+            <FaceNote image={image} />
             <div class="photo-actions">
               <FlagButton
                 label="Bad photo"

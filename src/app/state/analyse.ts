@@ -197,6 +197,7 @@ export async function analyseSession(
     height: result.height,
     sha256: photo.sha256,
     quality: result.quality,
+    faces: result.change.faces ?? null,
     embedding: result.embedding,
     change: result.change,
   }));

@@ -15,7 +15,8 @@ const api: PrepareWorkerApi = {
     withWireErrors(async () => {
       const prepared = await (await prepare)(bytes, options);
       const { tensor, rgba } = prepared.model_input;
-      return transfer(prepared, distinctBuffers([tensor, rgba, prepared.change.raster.rgb]));
+      const decoded = prepared.decoded === null ? [] : [prepared.decoded.data];
+      return transfer(prepared, distinctBuffers([tensor, rgba, prepared.change.raster.rgb, ...decoded]));
     }),
 };
 

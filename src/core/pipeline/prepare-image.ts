@@ -26,8 +26,13 @@ export interface PreparedImage {
   readonly height: number;
   readonly quality: ImageQuality;
   readonly model_input: PreprocessedImage;
-  /** What the change engine keeps of the photo (SPEC "Change engine"). */
+  /** What the change engine keeps of the photo (SPEC "Change engine"); its `faces` are the caller's to add. */
   readonly change: ImageChange;
+  /**
+   * The upright decode the figures were measured on (reduced as `analysisLargeEnough` allows), when
+   * `options.keepDecoded`: what the face detector searches (`facesForChange`); else null.
+   */
+  readonly decoded: DecodedImage | null;
   readonly timings: PrepareTimings;
 }
 
@@ -79,6 +84,8 @@ export interface PrepareOptions {
    * filled in afterwards (`withNoiseSamples`): false leaves `change.noise_samples` null.
    */
   readonly noiseSamples?: boolean;
+  /** Return the decoded photo as `decoded` (default false), for the face detector. */
+  readonly keepDecoded?: boolean;
 }
 
 /**
@@ -113,6 +120,7 @@ export async function prepareImage(
     quality,
     model_input,
     change,
+    decoded: options.keepDecoded === true ? img : null,
     timings: { decode_ms: t1 - t0, quality_ms: t2 - t1, preprocess_ms: t3 - t2, change_ms: t4 - t3 },
   };
 }
