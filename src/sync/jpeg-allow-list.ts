@@ -11,7 +11,7 @@
  */
 
 import { isFrameMarker, jpegMarkerName, walkJpeg } from '../core/image/jpeg-structure.ts';
-import type { JpegSegment, JpegSegmentProblem, JpegWalkError } from '../core/image/jpeg-structure.ts';
+import type { JpegMarkerSegment, JpegSegmentProblem, JpegWalkError } from '../core/image/jpeg-structure.ts';
 import { ImageStructureError } from './image-blocks.ts';
 import type { ClassifiedBlock, MetadataKind } from './image-blocks.ts';
 
@@ -98,10 +98,7 @@ function classifyAppSegment(
 }
 
 /** Classifies a marker segment, or throws for one that may be neither kept nor dropped. */
-function classifyMarkerSegment(
-  bytes: Uint8Array,
-  segment: JpegSegment & { type: 'segment' },
-): MetadataKind | null {
+function classifyMarkerSegment(bytes: Uint8Array, segment: JpegMarkerSegment): MetadataKind | null {
   const { marker, start, payload, end } = segment;
   if (marker >= 0xe0 && marker <= 0xef) return classifyAppSegment(marker, bytes, payload, end - payload);
   if (marker === 0xfe) return 'comment';

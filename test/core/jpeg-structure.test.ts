@@ -3,33 +3,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jpegFrame, jpegMarkerName, walkJpeg } from '../../src/core/image/jpeg-structure.ts';
 import type { JpegSegment } from '../../src/core/image/jpeg-structure.ts';
+import { DHT, DQT, DRI, EOI, jpeg, SCAN, seg, SOF0, SOI, SOS } from '../support/jpeg-bytes.ts';
 
 const PHOTOS = join(import.meta.dirname, '../../../shared/data/photos');
 
-/** A marker segment: FF, marker, big-endian length (payload + 2), payload. */
-const seg = (marker: number, payload: readonly number[]) => [
-  0xff,
-  marker,
-  (payload.length + 2) >> 8,
-  (payload.length + 2) & 0xff,
-  ...payload,
-];
-
-const SOI = [0xff, 0xd8];
-const EOI = [0xff, 0xd9];
-/** One 8-bit quantisation table: Pq/Tq, 64 entries. */
-const DQT = seg(0xdb, [0x00, ...Array<number>(64).fill(1)]);
-/** Baseline frame: precision 8, 16 × 8 pixels, one component (id 1, sampling 1×1, table 0). */
-const SOF0 = seg(0xc0, [8, 0, 8, 0, 16, 1, 1, 0x11, 0]);
-/** One DC Huffman table with one code of length 1 for symbol 0. */
-const DHT = seg(0xc4, [0x00, 1, ...Array<number>(15).fill(0), 0]);
-const DRI = seg(0xdd, [0, 1]);
-/** A scan of the one component, spectral selection 0–63, no approximation. */
-const SOS = seg(0xda, [1, 1, 0x00, 0, 63, 0]);
-/** Entropy-coded data with a stuffed 0xFF, fill bytes, and restart markers RST0, RST1 in order. */
-const SCAN = [0x12, 0xff, 0x00, 0x34, 0xff, 0xd0, 0x56, 0xff, 0xff, 0xd1, 0x78];
-
-const jpeg = (...parts: (readonly number[])[]) => Uint8Array.from(parts.flat());
 const HEAD = [SOI, DQT, SOF0, DHT, DRI, SOS] as const;
 const CLEAN = jpeg(...HEAD, SCAN, EOI);
 
