@@ -110,8 +110,6 @@ export function classifyPng(bytes: Uint8Array): ClassifiedBlock[] {
   for (const chunk of walk.chunks) {
     const { type, start, end } = chunk;
     const fail = (what: string) => new ImageStructureError(`PNG chunk ${type} at byte ${start} ${what}`);
-    if (chunk.problem === 'ihdr_not_first')
-      throw new ImageStructureError(`PNG must start with an IHDR chunk, not ${type}`);
     if (chunk.problem !== undefined) throw fail(PROBLEMS[chunk.problem]);
     const metadata = classifyChunk(bytes, chunk);
     if (metadata === null && header !== undefined) {
