@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BcdDatabase } from '../../src/app/db/schema.ts';
 import { uploadIds } from '../../src/app/sync/upload-ids.ts';
 import type { Enrolment } from '../../src/app/sync/state.ts';
 import { API_PATHS, EnrolmentResponseSchema } from '../../src/sync/contract.ts';
@@ -13,6 +16,7 @@ import { buildSyncHarness } from './sync-engine/build.ts';
 import type { Call } from './sync-engine/harness.ts';
 
 const SCOPES = ['sessions', 'logs'] as const;
+const PHOTOS = join(import.meta.dirname, '../../../shared/data/photos');
 
 /** A token the server never issued: it answers 401 to it, as to any token it no longer accepts. */
 const UNKNOWN_TOKEN = 'not-a-token-the-server-made';
@@ -83,6 +87,51 @@ describe('sync engine recovery in headless Chromium against the real server', { 
     );
     return rows.map((r) => r.session_id);
   }
+
+  it('upgrades a database from before the sync engine (schema 1), keeping its sessions, and sends them', async () => {
+    const sessions = [
+      { id: 'legacy-a', createdAt: '2025-09-01T08:00:00.000Z', photo: 'opencv-doc__fruits.jpg' },
+      { id: 'legacy-b', createdAt: '2025-10-01T08:00:00.000Z', photo: 'npm-exif-parser__starfish.jpg' },
+    ];
+    const stored = await Promise.all(
+      sessions.map(async (s) => ({
+        id: s.id,
+        createdAt: s.createdAt,
+        photo: (await readFile(join(PHOTOS, s.photo))).toString('base64'),
+      })),
+    );
+    await page.evaluate(([name, rows]) => window.syncHarness.seedSchema1(name, rows), [
+      'schema-1',
+      stored,
+    ] as const);
+    await open('schema-1');
+    expect(await page.evaluate(() => window.syncHarness.kick())).toEqual({ state: 'off' });
+    const upgraded = await page.evaluate(() => window.syncHarness.contents());
+    expect(upgraded.version).toBe(new BcdDatabase('schema-version').verno);
+    // Kept, dated when they were made; the old outbox's row (never sent by schema 1) is gone.
+    expect(upgraded.sessions.map((s) => [s.id, s.taken_at])).toEqual(
+      sessions.map((s) => [s.id, s.createdAt]),
+    );
+    expect(upgraded.images).toBe(2);
+    expect(upgraded.outbox).toBe(0);
+
+    await takeCalls();
+    expect(await consent()).toEqual({ state: 'idle' });
+    const me = await enrolment();
+    const ids = uploadIds(me);
+    expect(await serverSessions(me.participant_id)).toEqual(sessions.map((s) => ids(s.id)).sort());
+    expect(await serverLogs(me.participant_id)).toEqual(sessions.map((s) => ids(s.id)).sort());
+    const analyses = await store.database.query<{ session_id: string; analysis_version: string }>(
+      'SELECT session_id, analysis_version FROM session_analysis WHERE participant_id = $1 ORDER BY session_id',
+      [me.participant_id],
+    );
+    expect(analyses).toEqual(
+      sessions
+        .map((s) => ({ session_id: ids(s.id), analysis_version: 'bcd-1.0.0' }))
+        .sort((a, b) => a.session_id.localeCompare(b.session_id)),
+    );
+    expect((await takeCalls()).filter((c) => !c.startsWith('20'))).toEqual([]);
+  });
 
   it('enrols again after a refused refresh and sends every session under the new participant, none refused', async () => {
     await open('re-enrol');

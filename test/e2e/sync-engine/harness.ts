@@ -1,5 +1,10 @@
 import type { ConsentScope } from '../../../src/sync/contract.ts';
-import { BcdDatabase, type OutboxRow, type SessionSyncRow } from '../../../src/app/db/schema.ts';
+import {
+  BcdDatabase,
+  type OutboxRow,
+  type SessionRow,
+  type SessionSyncRow,
+} from '../../../src/app/db/schema.ts';
 import { SYNC_LOCK, SyncEngine, type EngineStatus, type SyncClock } from '../../../src/app/sync/engine.ts';
 import {
   readSyncSettings,
@@ -29,6 +34,15 @@ export interface SyncHarness {
    * timers run only when `fireTimer` says, the real Web Locks, and an online state the test sets.
    */
   open(name: string, appVersion: string): void;
+  /**
+   * Makes the database `name` as schema version 1 (before the sync engine; IndexedDB version 10) left it, with
+   * `sessions` as that version stored them: the session, its photo (`photo`, base64 JPEG), the photo's vector, the
+   * analysis (bcd-1.0.0: no angle change on a first session) and its angle row, the analysis log; and one outbox row
+   * of that version's declared, never used outbox. Call before `open(name)`.
+   */
+  seedSchema1(name: string, sessions: LegacySession[]): Promise<void>;
+  /** The database's Dexie schema version and what its tables hold, read with Dexie (after `open`). */
+  contents(): Promise<{ version: number; sessions: SessionRow[]; images: number; outbox: number }>;
   /** Stores `count` sessions with one photo's record and one analysis log each. @returns their local ids. */
   seed(count: number): Promise<string[]>;
   consent(scopes: ConsentScope[]): Promise<EngineStatus>;
@@ -55,6 +69,14 @@ export interface SyncHarness {
   /** Takes the sync lock as another tab's engine would, until `releaseLock`. */
   holdLock(): Promise<void>;
   releaseLock(): void;
+}
+
+/** One session of a phone from before the sync engine. */
+export interface LegacySession {
+  readonly id: string;
+  readonly createdAt: string;
+  /** JPEG bytes, base64. */
+  readonly photo: string;
 }
 
 declare global {
@@ -186,6 +208,138 @@ window.syncHarness = {
       ids.push(id);
     }
     return ids;
+  },
+  async seedSchema1(name, sessions) {
+    const stores: Record<string, [keyPath: string | string[], autoIncrement: boolean, indexes: string[]]> = {
+      sessions: ['id', false, ['created_at']],
+      images: ['id', true, ['session_id', '[session_id+angle]', 'sha256']],
+      embeddings: ['id', true, ['image_id', 'session_id', 'model_id']],
+      analyses: [['session_id', 'model_id'], false, ['session_id', 'model_id', 'created_at']],
+      angle_analyses: ['id', true, ['session_id', '[session_id+model_id]']],
+      analysis_logs: ['id', true, ['session_id', 'created_at']],
+      feedback: ['id', true, ['session_id', 'image_id', 'created_at']],
+      outbox: ['id', true, ['created_at']],
+    };
+    const legacy = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open(name, 10);
+      request.onupgradeneeded = () => {
+        for (const [table, [keyPath, autoIncrement, indexes]] of Object.entries(stores)) {
+          const store = request.result.createObjectStore(table, { keyPath, autoIncrement });
+          for (const index of indexes) {
+            const compound = index.startsWith('[') ? index.slice(1, -1).split('+') : null;
+            store.createIndex(index, compound ?? index);
+          }
+        }
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const tx = legacy.transaction(Object.keys(stores), 'readwrite');
+    const done = new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    const dims = 1280;
+    const vector = new Float32Array(dims).fill(1 / Math.sqrt(dims));
+    for (const [i, session] of sessions.entries()) {
+      const at = session.createdAt;
+      const bytes = Uint8Array.from(atob(session.photo), (c) => c.charCodeAt(0));
+      const photo = new Blob([bytes], { type: 'image/jpeg' });
+      const imageId = i + 1;
+      tx.objectStore('sessions').add({ id: session.id, created_at: at, angles: ['front'], image_count: 1 });
+      tx.objectStore('images').add({
+        id: imageId,
+        session_id: session.id,
+        angle: 'front',
+        position: 0,
+        file_name: 'front.jpg',
+        blob: photo,
+        thumbnail: photo,
+        width: 640,
+        height: 480,
+        sha256: '0'.repeat(64),
+        quality: QUALITY,
+        created_at: at,
+      });
+      const model_id = 'mobilenet_v2-nsfwjs';
+      tx.objectStore('embeddings').add({
+        image_id: imageId,
+        session_id: session.id,
+        angle: 'front',
+        model_id,
+        vector,
+        created_at: at,
+      });
+      const first = i === 0;
+      tx.objectStore('analyses').add({
+        session_id: session.id,
+        analysis_version: 'bcd-1.0.0',
+        model_id,
+        overall_score: first ? 0 : 0.04,
+        variation_level: 'stable',
+        angle_aware_score: first ? null : 0.03,
+        session_quality_score: 0.85,
+        analysis_confidence_score: first ? 0.3 : 0.55,
+        image_quality_summary: {
+          images: 1,
+          mean_image_quality: 0.85,
+          min_image_quality: 0.85,
+          flag_counts: {},
+        },
+        baseline_used: {
+          sessions: first ? 0 : 1,
+          session_ids: first ? [] : [sessions[0]!.id],
+          window: null,
+        },
+        comparison_layers_used: first ? [] : ['angle_embedding', 'session_embedding'],
+        session_embedding: vector,
+        created_at: at,
+      });
+      tx.objectStore('angle_analyses').add({
+        session_id: session.id,
+        model_id,
+        angle: 'front',
+        image_count: 1,
+        change_score: first ? 0 : 0.03,
+        variation_level: 'stable',
+        baseline_sessions: first ? 0 : 1,
+        angle_quality_score: 0.85,
+        embedding: vector,
+      });
+      tx.objectStore('analysis_logs').add({
+        session_id: session.id,
+        created_at: at,
+        model_id,
+        analysis_version: 'bcd-1.0.0',
+        backend: 'wasm',
+        threads: 1,
+        images: [
+          {
+            file_name: 'front.jpg',
+            angle: 'front',
+            decode_ms: 9,
+            quality_ms: 4,
+            preprocess_ms: 8,
+            embed_ms: 55,
+          },
+        ],
+        scoring_ms: 3,
+        total_ms: 80,
+        confidence: null,
+        errors: [],
+      });
+    }
+    tx.objectStore('outbox').add({ created_at: sessions[0]?.createdAt ?? '', kind: 'session' });
+    await done;
+    legacy.close();
+  },
+  async contents() {
+    return {
+      version: db.verno,
+      sessions: await db.sessions.orderBy('created_at').toArray(),
+      images: await db.images.count(),
+      outbox: await db.outbox.count(),
+    };
   },
   async consent(scopes) {
     await engine.giveConsent('2026-01-v1', scopes);
