@@ -2,7 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createNodeEngine } from '../../src/cli/engine.ts';
 import type { NodeEngine } from '../../src/cli/engine.ts';
-import type { DatedSession, ScoredImage } from '../../src/core/scoring/index.ts';
+import { DEFAULT_ANGLES } from '../../src/core/config.ts';
+import { scoreHistory } from '../../src/core/scoring/index.ts';
+import type { DatedSession, ScoredImage, SessionAnalysis } from '../../src/core/scoring/index.ts';
 import { PHOTOS_DIR, REPO_ROOT } from '../support/paths.ts';
 
 /** The demo history shipped in the repository: 3 sessions × 6 angles (see samples/SOURCES.md). */
@@ -42,4 +44,15 @@ export async function loadSampleHistory(): Promise<{ engine: NodeEngine; session
     sessions.push({ session_id: id, model_id: engine.manifest.id, taken_at: id, images });
   }
   return { engine, sessions };
+}
+
+/** `loadSampleHistory`, scored as `bcd analyze` scores it (`scoreHistory`, every earlier session as baseline). */
+export async function scoredSampleHistory(): Promise<{
+  engine: NodeEngine;
+  sessions: DatedSession[];
+  analyses: readonly SessionAnalysis[];
+}> {
+  const { engine, sessions } = await loadSampleHistory();
+  const options = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null };
+  return { engine, sessions, analyses: scoreHistory(engine.cv, sessions, options).analyses };
 }

@@ -1,32 +1,28 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NodeEngine } from '../../src/cli/engine.ts';
 import { CELL_OUTSIDE } from '../../src/core/change/index.ts';
 import { DEFAULT_ANGLES } from '../../src/core/config.ts';
-import { pairChangeMap, scoreHistory, toHistorySession } from '../../src/core/scoring/index.ts';
-import type { DatedSession, HistorySession, SessionAnalysis } from '../../src/core/scoring/index.ts';
-import { CHANGED_ANGLE, loadSampleHistory } from '../change/sample-history.ts';
+import { pairChangeMap, toHistorySession } from '../../src/core/scoring/index.ts';
+import type { HistorySession } from '../../src/core/scoring/index.ts';
+import { CHANGED_ANGLE, scoredSampleHistory } from '../change/sample-history.ts';
 
 // The change map of any two sessions (the Compare viewer's), on samples/history: 3 sessions × 6 angles; the
 // third's left_side carries a planted change.
 
 const OPTIONS = { expectedAngles: DEFAULT_ANGLES, baselineWindow: null };
 
-let engine: NodeEngine;
-let sessions: DatedSession[];
-let analyses: readonly SessionAnalysis[];
+let sample: Awaited<ReturnType<typeof scoredSampleHistory>>;
 
 beforeAll(async () => {
-  ({ engine, sessions } = await loadSampleHistory());
-  analyses = scoreHistory(engine.cv, sessions, OPTIONS).analyses;
+  sample = await scoredSampleHistory();
 }, 300_000);
 
 afterAll(async () => {
-  await engine?.dispose();
+  await sample?.engine.dispose();
 });
 
-/** The history session `i` was scored against, as the app rebuilds it from stored analyses. */
+/** The history session `i` was scored against, as the app rebuilds it from stored sample.analyses. */
 function historyBefore(i: number): HistorySession[] {
-  return sessions.slice(0, i).map((s, j) => toHistorySession(s, analyses[j]!));
+  return sample.sessions.slice(0, i).map((s, j) => toHistorySession(s, sample.analyses[j]!));
 }
 
 const coloured = (cells: readonly number[]) => cells.filter((c) => c > 0 && c !== CELL_OUTSIDE).length;
@@ -34,15 +30,15 @@ const coloured = (cells: readonly number[]) => cells.filter((c) => c > 0 && c !=
 describe('pairChangeMap', () => {
   it('gives, for every measured pair, the stored change map cell for cell', () => {
     let compared = 0;
-    for (let i = 1; i < sessions.length; i++) {
-      for (const stored of analyses[i]!.angles) {
+    for (let i = 1; i < sample.sessions.length; i++) {
+      for (const stored of sample.analyses[i]!.angles) {
         const referenceId = stored.registration?.reference_session_id;
         if (stored.change_map === null || referenceId === undefined) continue;
-        const reference = sessions.find((s) => s.session_id === referenceId)!;
+        const reference = sample.sessions.find((s) => s.session_id === referenceId)!;
         const computed = pairChangeMap(
-          engine.cv,
+          sample.engine.cv,
           reference,
-          sessions[i]!,
+          sample.sessions[i]!,
           historyBefore(i),
           OPTIONS,
           stored.angle,
@@ -56,12 +52,12 @@ describe('pairChangeMap', () => {
   });
 
   it('maps the third session against the first, which it was not measured against, and shows the planted change', () => {
-    const third = analyses[2]!.angles.find((a) => a.angle === CHANGED_ANGLE)!;
-    expect(third.registration?.reference_session_id).toBe(sessions[1]!.session_id);
+    const third = sample.analyses[2]!.angles.find((a) => a.angle === CHANGED_ANGLE)!;
+    expect(third.registration?.reference_session_id).toBe(sample.sessions[1]!.session_id);
     const computed = pairChangeMap(
-      engine.cv,
-      sessions[0]!,
-      sessions[2]!,
+      sample.engine.cv,
+      sample.sessions[0]!,
+      sample.sessions[2]!,
       historyBefore(2),
       OPTIONS,
       CHANGED_ANGLE,
@@ -72,9 +68,9 @@ describe('pairChangeMap', () => {
     // Measured against another photo: not the stored map, though both show the change.
     expect(computed.map.cells).not.toEqual(third.change_map!.cells);
     const unchanged = pairChangeMap(
-      engine.cv,
-      sessions[0]!,
-      sessions[2]!,
+      sample.engine.cv,
+      sample.sessions[0]!,
+      sample.sessions[2]!,
       historyBefore(2),
       OPTIONS,
       'front',
@@ -86,17 +82,38 @@ describe('pairChangeMap', () => {
   it('maps a session that has no earlier photo of the angle (against a later one), and says when there is no raster', () => {
     // The first session against the second: no history, so its own synthetic samples calibrate the map
     // (its first noise floor, as `scoreSession` computes it).
-    const reversed = pairChangeMap(engine.cv, sessions[1]!, sessions[0]!, [], OPTIONS, CHANGED_ANGLE);
+    const reversed = pairChangeMap(
+      sample.engine.cv,
+      sample.sessions[1]!,
+      sample.sessions[0]!,
+      [],
+      OPTIONS,
+      CHANGED_ANGLE,
+    );
     expect(reversed.map).not.toBeNull();
     const withoutRaster = {
-      ...sessions[2]!,
-      images: sessions[2]!.images.map(({ change: _change, ...image }) => image),
+      ...sample.sessions[2]!,
+      images: sample.sessions[2]!.images.map(({ change: _change, ...image }) => image),
     };
     expect(
-      pairChangeMap(engine.cv, sessions[0]!, withoutRaster, historyBefore(2), OPTIONS, CHANGED_ANGLE),
+      pairChangeMap(
+        sample.engine.cv,
+        sample.sessions[0]!,
+        withoutRaster,
+        historyBefore(2),
+        OPTIONS,
+        CHANGED_ANGLE,
+      ),
     ).toEqual({ map: null, reason: 'no_raster' });
     expect(
-      pairChangeMap(engine.cv, withoutRaster, sessions[1]!, historyBefore(1), OPTIONS, CHANGED_ANGLE),
+      pairChangeMap(
+        sample.engine.cv,
+        withoutRaster,
+        sample.sessions[1]!,
+        historyBefore(1),
+        OPTIONS,
+        CHANGED_ANGLE,
+      ),
     ).toEqual({ map: null, reason: 'no_raster' });
   });
 });
