@@ -62,6 +62,14 @@ export async function saveImageChange(row: ImageChangeRow): Promise<void> {
   await quotaChecked(() => db.image_changes.put(row));
 }
 
+/**
+ * Stores the faces found in one photo when it was analysed again (`ImageRow.faces`). @throws StorageFullError when
+ * out of space.
+ */
+export async function saveImageFaces(imageId: number, faces: ImageRow['faces']): Promise<void> {
+  await quotaChecked(() => db.images.update(imageId, { faces: faces ?? null }));
+}
+
 async function quotaChecked(write: () => Promise<unknown>): Promise<void> {
   try {
     await write();

@@ -4,6 +4,7 @@ import {
   photosWithoutEmbedding,
   saveEmbedding,
   saveImageChange,
+  saveImageFaces,
 } from '../db/reanalyse.ts';
 import type { ImageRow } from '../db/schema.ts';
 import { rescoreHistory } from './rescore.ts';
@@ -74,4 +75,5 @@ async function prepareAgain(
     created_at: now,
   });
   await saveImageChange(imageChangeRow(stored, result.change, now));
+  await saveImageFaces(stored.id, result.change.faces);
 }
