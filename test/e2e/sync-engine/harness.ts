@@ -1,6 +1,8 @@
 import type { ConsentScope } from '../../../src/sync/contract.ts';
 import {
   BcdDatabase,
+  type AnalysisLogRow,
+  type ImageRow,
   type OutboxRow,
   type SessionRow,
   type SessionSyncRow,
@@ -134,6 +136,42 @@ const QUALITY = {
   low_confidence: false,
 };
 
+/** A front photo's record as the app stores it. */
+function photoRow(sessionId: string, photo: Blob, at: string): ImageRow {
+  return {
+    session_id: sessionId,
+    angle: 'front',
+    position: 0,
+    file_name: 'front.jpg',
+    blob: photo,
+    thumbnail: photo,
+    width: 640,
+    height: 480,
+    sha256: '0'.repeat(64),
+    quality: QUALITY,
+    created_at: at,
+  };
+}
+
+/** The log of one photo's analysis by `analysisVersion`. */
+function logRow(sessionId: string, at: string, analysisVersion: string): AnalysisLogRow {
+  return {
+    session_id: sessionId,
+    created_at: at,
+    model_id: 'mobilenet_v2-nsfwjs',
+    analysis_version: analysisVersion,
+    backend: 'wasm',
+    threads: 1,
+    images: [
+      { file_name: 'front.jpg', angle: 'front', decode_ms: 9, quality_ms: 4, preprocess_ms: 8, embed_ms: 55 },
+    ],
+    scoring_ms: 3,
+    total_ms: 80,
+    confidence: 0.7,
+    errors: [],
+  };
+}
+
 async function settledStatus(): Promise<EngineStatus> {
   await engine.settled();
   return engine.current();
@@ -169,41 +207,8 @@ window.syncHarness = {
       const photo = new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], { type: 'image/jpeg' });
       await db.transaction('rw', [db.sessions, db.images, db.analysis_logs], async () => {
         await db.sessions.add({ id, created_at: at, taken_at: at, angles: ['front'], image_count: 1 });
-        await db.images.add({
-          session_id: id,
-          angle: 'front',
-          position: 0,
-          file_name: 'front.jpg',
-          blob: photo,
-          thumbnail: photo,
-          width: 640,
-          height: 480,
-          sha256: '0'.repeat(64),
-          quality: QUALITY,
-          created_at: at,
-        });
-        await db.analysis_logs.add({
-          session_id: id,
-          created_at: at,
-          model_id: 'mobilenet_v2-nsfwjs',
-          analysis_version: 'bcd-2.0.0',
-          backend: 'wasm',
-          threads: 1,
-          images: [
-            {
-              file_name: 'front.jpg',
-              angle: 'front',
-              decode_ms: 5,
-              quality_ms: 3,
-              preprocess_ms: 7,
-              embed_ms: 40,
-            },
-          ],
-          scoring_ms: 2,
-          total_ms: 60,
-          confidence: 0.7,
-          errors: [],
-        });
+        await db.images.add(photoRow(id, photo, at));
+        await db.analysis_logs.add(logRow(id, at, 'bcd-2.0.0'));
       });
       ids.push(id);
     }
@@ -247,20 +252,7 @@ window.syncHarness = {
       const photo = new Blob([bytes], { type: 'image/jpeg' });
       const imageId = i + 1;
       tx.objectStore('sessions').add({ id: session.id, created_at: at, angles: ['front'], image_count: 1 });
-      tx.objectStore('images').add({
-        id: imageId,
-        session_id: session.id,
-        angle: 'front',
-        position: 0,
-        file_name: 'front.jpg',
-        blob: photo,
-        thumbnail: photo,
-        width: 640,
-        height: 480,
-        sha256: '0'.repeat(64),
-        quality: QUALITY,
-        created_at: at,
-      });
+      tx.objectStore('images').add({ id: imageId, ...photoRow(session.id, photo, at) });
       const model_id = 'mobilenet_v2-nsfwjs';
       tx.objectStore('embeddings').add({
         image_id: imageId,
@@ -306,28 +298,7 @@ window.syncHarness = {
         angle_quality_score: 0.85,
         embedding: vector,
       });
-      tx.objectStore('analysis_logs').add({
-        session_id: session.id,
-        created_at: at,
-        model_id,
-        analysis_version: 'bcd-1.0.0',
-        backend: 'wasm',
-        threads: 1,
-        images: [
-          {
-            file_name: 'front.jpg',
-            angle: 'front',
-            decode_ms: 9,
-            quality_ms: 4,
-            preprocess_ms: 8,
-            embed_ms: 55,
-          },
-        ],
-        scoring_ms: 3,
-        total_ms: 80,
-        confidence: null,
-        errors: [],
-      });
+      tx.objectStore('analysis_logs').add(logRow(session.id, at, 'bcd-1.0.0'));
     }
     tx.objectStore('outbox').add({ created_at: sessions[0]?.createdAt ?? '', kind: 'session' });
     await done;
