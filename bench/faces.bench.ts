@@ -1,8 +1,10 @@
 /**
  * `npm run bench:faces`: the face detector's time per photo in Node (face-api's SSD MobileNet v1 on tfjs's WASM
- * backend, as the server checks uploads), on people photos and photos without people from ../shared/data/photos.
- * Decoding is timed apart. Each photo is searched BENCH_REPEATS times (default 3) after one warm-up search, and the
- * median is printed with the load average (the machine is shared). Asserts nothing.
+ * backend, as the server checks uploads and `bcd analyze` searches photos), then in headless Chromium (the app's
+ * faces worker, same weights on tfjs's WASM backend, one thread, as the upload prepares a photo), on people photos
+ * and photos without people from ../shared/data/photos. Decoding is timed apart in Node and left out in Chromium
+ * (the worker times the detector alone). Each photo is searched BENCH_REPEATS times (default 3) after one warm-up
+ * search, and the median is printed with the load average (the machine is shared). Asserts nothing.
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
@@ -10,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { FACE_BLUR_MIN_SCORE } from '../src/core/faces/detector.ts';
 import { nodeFaceDetector } from '../src/core/faces/detector.node.ts';
 import { nodeDecoder } from '../src/core/image/decode.node.ts';
+import { runHarness } from '../test/workers/support/browser.ts';
+import { buildHarness } from '../test/workers/support/build-harness.ts';
 
 const PHOTOS = fileURLToPath(new URL('../../shared/data/photos/', import.meta.url));
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -63,3 +67,34 @@ for (const file of FILES) {
   );
 }
 console.log(`median detector time per photo: ${median(all).toFixed(0)} ms (Node, tfjs WASM)`);
+
+/** The same photos in the app's faces worker in headless Chromium (the shared data folder is served at /data/). */
+async function chromium(): Promise<void> {
+  const harness = await runHarness(await buildHarness({ name: 'faces-bench' }), { isolated: false });
+  try {
+    console.log(`\nChromium (faces worker, tfjs WASM, 1 thread); load average ${loadavg()[0]?.toFixed(2)}`);
+    console.log('photo'.padEnd(44), 'first ms'.padStart(10), 'detect ms'.padStart(10), 'faces');
+    const times: number[] = [];
+    for (const file of FILES) {
+      const result = await harness.page.evaluate(([url, repeats]) => window.harness.findFaces(url, repeats), [
+        `/data/photos/${file}`,
+        REPEATS,
+      ] as const);
+      if (!result.ok) throw new Error(`${file}: ${result.code}: ${result.message}`);
+      times.push(median(result.detect_ms));
+      console.log(
+        file.padEnd(44),
+        result.load_ms.toFixed(0).padStart(10),
+        median(result.detect_ms).toFixed(0).padStart(10),
+        result.faces,
+      );
+    }
+    console.log(
+      `median detector time per photo: ${median(times).toFixed(0)} ms (Chromium, tfjs WASM); ` +
+        `load average ${loadavg()[0]?.toFixed(2)}`,
+    );
+  } finally {
+    await harness.close();
+  }
+}
+await chromium();

@@ -6,6 +6,7 @@ import type {
   ImageAnalysis,
   ModelInfo,
 } from '../../src/app/analysis/client.ts';
+import { findFaces } from '../../src/app/faces/client.ts';
 import { createVectorIndex } from '../../src/app/search/vector-index.ts';
 import type { Neighbour, VectorIndex } from '../../src/app/search/vector-index.ts';
 import type { Registration } from '../../src/core/change/index.ts';
@@ -115,6 +116,14 @@ export interface Harness {
     url: string,
     referenceUrl: string,
   ): Promise<{ ok: true; alignment: Registration | null } | HarnessFailure>;
+  /**
+   * The faces worker's `find` (as the upload prepares a photo) on `url`: one warm-up search (the detector loads),
+   * then `repeats` more; the detector's own time of each (decoding excluded), ms.
+   */
+  findFaces(
+    url: string,
+    repeats: number,
+  ): Promise<{ ok: true; faces: number; detect_ms: number[]; load_ms: number } | HarnessFailure>;
   /** Registers `/sw.js` (a harness built with `serviceWorker`) and resolves once it has precached everything. */
   registerServiceWorker(): Promise<void>;
   /** Keeps copies of test photos in Cache Storage, so `analyse` finds them offline. */
@@ -391,6 +400,20 @@ window.harness = {
   },
   async keepForOffline(urls) {
     await (await caches.open(OFFLINE_FILES)).addAll(urls);
+  },
+  async findFaces(url, repeats) {
+    const started = performance.now();
+    try {
+      const file = await fetchBlob(url);
+      const options = { blur: false, jpegQuality: 0.9 };
+      const first = await findFaces(file, options);
+      const load_ms = performance.now() - started;
+      const detect_ms: number[] = [];
+      for (let i = 0; i < repeats; i++) detect_ms.push((await findFaces(file, options)).detect_ms);
+      return { ok: true, faces: first.faces.length, detect_ms, load_ms };
+    } catch (err) {
+      return failure(err, started);
+    }
   },
   async registerServiceWorker() {
     await navigator.serviceWorker.register('/sw.js');
