@@ -29,7 +29,7 @@ export function engineStatusText(status: EngineStatus): string {
       return 'Up to date.';
     case 'held': {
       const they = status.sessions === 1 ? 'It stays' : 'They stay';
-      return `Everything else is sent. The server refused part of ${plural(status.sessions, 'session', 'sessions')}. ${they} on this phone and will be sent again after BCD is updated.`;
+      return `The server refused part of ${plural(status.sessions, 'session', 'sessions')}. ${they} on this phone and will be sent again after BCD is updated.`;
     }
     case 'paused':
       return `Sync paused: ${status.reason}. Next try at ${clock(status.retryAt)}.`;
