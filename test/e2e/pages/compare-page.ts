@@ -11,6 +11,15 @@ export interface CompareFigures {
 export class ComparePage extends AppPage {
   async open(a: string, b: string): Promise<void> {
     await this.go(`#/compare?a=${encodeURIComponent(a)}&b=${encodeURIComponent(b)}`);
+    // The pickers show the new pair once the screen has taken the route: what is shown before is the old pair's.
+    await this.page.waitForFunction(
+      ([a, b]) => {
+        const value = (id: string) =>
+          document.querySelector<HTMLSelectElement>(`[data-testid="${id}"]`)?.value ?? null;
+        return value('compare-a') === a && value('compare-b') === b;
+      },
+      [a, b] as const,
+    );
     await this.page.getByTestId('comparison').waitFor();
   }
 
