@@ -46,6 +46,22 @@ export class ResultsPage extends AppPage {
     await this.page.locator(`[data-testid="results"][data-session-id="${sessionId}"]`).waitFor();
   }
 
+  /** Per angle that has any, the face notes under its photos: their words and whether the faces were left out. */
+  async faceNotes(): Promise<Record<string, { text: string; leftOut: boolean }[]>> {
+    return this.page.evaluate(() => {
+      const notes: Record<string, { text: string; leftOut: boolean }[]> = {};
+      for (const note of document.querySelectorAll('[data-testid="face-note"]')) {
+        const angle =
+          note.closest('section[data-testid^="angle-"]')?.getAttribute('data-testid')?.slice(6) ?? '';
+        (notes[angle] ??= []).push({
+          text: note.textContent ?? '',
+          leftOut: note.getAttribute('data-left-out') === 'true',
+        });
+      }
+      return notes;
+    });
+  }
+
   /** Reads every indicator; waits until each angle's similar-photo search has finished. */
   async figures(): Promise<ResultFigures> {
     await this.page.waitForFunction(() =>
