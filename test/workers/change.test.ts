@@ -33,13 +33,15 @@ let harness: RunningHarness;
 let cli: AnalyzeReport;
 let browser: HarnessHistory;
 
+// Ten minutes: both sides also search every photo for faces (≈ 1 s a photo in Chromium's faces worker), on a shared
+// machine.
 beforeAll(async () => {
   harness = await runHarness(await buildHarness({ name: 'change' }), { isolated: false });
   cli = await nodeHistoryReport(HISTORY);
   const result = await harness.page.evaluate((plans) => window.harness.scoreHistory(plans), PLANS);
   if (!result.ok) throw new Error(`${result.code}: ${result.message}`);
   browser = result;
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await harness?.close();

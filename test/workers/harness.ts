@@ -243,13 +243,13 @@ async function datedSessions(plans: readonly HarnessSessionPlan[]): Promise<Date
           .sort(([a], [b]) => (a < b ? -1 : 1))
           .map(async ([angle, url]) => {
             const photo = await analysedPhoto(url);
-            const { raster, noise_samples } = photo.change;
+            const { raster, noise_samples, faces } = photo.change;
             return {
               image_id: `${angle}__0`,
               angle,
               embedding: photo.embedding.slice(),
               quality: photo.quality,
-              change: { raster: { ...raster, rgb: raster.rgb.slice() }, noise_samples },
+              change: { raster: { ...raster, rgb: raster.rgb.slice() }, noise_samples, faces },
             };
           }),
       ),
