@@ -13,9 +13,9 @@ import { ResultsPage } from './pages/results-page.ts';
 import { ROOT, buildApp, startPreview, type Preview } from './server.ts';
 
 const PHOTOS = join(import.meta.dirname, '../../../shared/data/photos');
-/** A portrait whose face (≈ 12 % of the frame) leaves most of the photo to measure. */
-const FACE = 'python-matplotlib-data__grace_hopper.jpg';
-/** A head-and-shoulders close-up: its face (≈ 19 % of the frame), widened as the change engine widens it, fills most of it. */
+/** A person at half length: the face (≈ 3 % of the frame; ≈ 10 % widened) is incidental, so it is left out. */
+const FACE = 'python3-skimage__astronaut.png';
+/** A head-and-shoulders close-up: its face (≈ 19 % of the frame) is what the photo shows, so it is measured. */
 const CLOSE_UP = 'kphotoalbum__jesper_2.jpg';
 /** Cut fruit, no face. */
 const NO_FACE = 'opencv-doc__fruits.jpg';
@@ -52,7 +52,7 @@ describe(
       await preview?.stop();
     });
 
-    it('says under a portrait that its face is left out of the change measure, under a close-up that it is measured, and nothing under the fruit', async () => {
+    it('says under a half-length photo that its face is left out of the change measure, under a close-up that it is measured, and nothing under the fruit', async () => {
       await page.goto('/');
       const newSession = new NewSessionPage(page);
       await newSession.open();
@@ -78,8 +78,8 @@ describe(
         {
           leftOut: false,
           text:
-            'A face is in this photo: it fills most of the photo, so the change measure includes it. It is blurred ' +
-            'before the photo is shared, unless you chose to share faces unblurred.',
+            'A face is in this photo: it takes a large part of the photo, so the change measure includes it. It is ' +
+            'blurred before the photo is shared, unless you chose to share faces unblurred.',
         },
       ]);
       await results.screenshotAt(page.getByTestId('angle-front'), 'results-faces-01-note');

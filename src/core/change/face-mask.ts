@@ -4,21 +4,30 @@ import { COMPARISON_REACH_PX } from './compare-pair.ts';
 import type { MaskedRaster } from './compare-pair.ts';
 import { changeRasterSize } from './raster.ts';
 import type { ChangeRaster } from './raster.ts';
-import { MIN_OVERLAP } from './registration.ts';
+
+/**
+ * The largest share of the frame the faces may take and still be left out: a face is left out where it is incidental
+ * to a body photo, as BCD frames one, and measured where it is what the photo shows. Source: the framing guide
+ * (src/app/components/framing-guide.tsx) draws the head as an ellipse of 20 × 25 in a 100 × 160 frame, 3.1 % of it;
+ * widened by `FACE_MARGIN` (32.5 × 37.5) that is 7.6 %; twice that (a person standing closer than the guide, or two
+ * people) is 0.15. A portrait, a group photo or a close-up of a face takes more (on the shared people photos 20–43 %
+ * widened) and is measured like any other photo: there the face is the subject, and leaving it out would leave
+ * little to measure.
+ */
+export const MAX_FACE_SHARE = 0.15;
 
 /**
  * The validity mask that leaves a photo's faces out of the change measure (issue 11: an expression changes from
  * one session to the next, and that is not the change BCD measures): 0 inside each face, widened as the blur
  * widens it (`faceRegion`: `FACE_MARGIN` of the box's longer side, for the ears, hairline and jaw the detector's
  * box leaves out) and by the comparison's reach (`COMPARISON_REACH_PX`, so the face does not spread into the
- * pixels kept through smoothing and the ΔE* tolerance); 255 elsewhere. When the faces would leave less than
- * `MIN_OVERLAP` of the frame (the least share a usable registration covers), the face is what the photo shows (a
- * close-up: on the shared photos a cat's face fills 97–103 % of `samples/history`'s left side), and it is measured
- * like any other photo: no mask.
+ * pixels kept through smoothing and the ΔE* tolerance); 255 elsewhere. When the faces would take more than
+ * `MAX_FACE_SHARE` of the frame, the faces are what the photo shows, and it is measured like any other photo: no
+ * mask.
  * @param raster the change raster the mask is for (its size only).
  * @param faces relative boxes (`facesForChange`); null or [] when none was found or none was looked for.
- * @returns `width × height` bytes, or undefined when nothing is left out (no face, or faces filling the frame): the
- *   comparison then takes every pixel, exactly as without faces.
+ * @returns `width × height` bytes, or undefined when nothing is left out (no face, or faces taking more than
+ *   `MAX_FACE_SHARE`): the comparison then takes every pixel, exactly as without faces.
  */
 export function faceMask(
   raster: Pick<ChangeRaster, 'width' | 'height'>,
@@ -37,9 +46,9 @@ export function faceMask(
     const { x0, y0, x1, y1 } = faceRegion(box, width, height, COMPARISON_REACH_PX);
     for (let y = y0; y < y1; y++) mask.fill(0, y * width + x0, y * width + Math.max(x0, x1));
   }
-  let kept = 0;
-  for (const v of mask) if (v === 255) kept++;
-  return kept < MIN_OVERLAP * mask.length ? undefined : mask;
+  let leftOut = 0;
+  for (const v of mask) if (v === 0) leftOut++;
+  return leftOut > MAX_FACE_SHARE * mask.length ? undefined : mask;
 }
 
 /**

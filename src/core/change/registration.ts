@@ -44,7 +44,7 @@ export const MIN_ECC_CORRELATION = 0.7;
 /** The same photo seen again: its scale may change by at most this factor either way (a 25 % zoom). */
 const MAX_SCALE_CHANGE = 1.25;
 /** Least share of the reference frame a usable registration covers (SPEC: a validity mask of the overlap). */
-export const MIN_OVERLAP = 0.5;
+const MIN_OVERLAP = 0.5;
 /** ORB keypoints per image for the fallback (OpenCV's default 500). */
 const ORB_FEATURES = 800;
 /** Lowe's ratio test (Lowe, IJCV 2004: 0.8; 0.75 is the usual stricter choice for binary descriptors). */
