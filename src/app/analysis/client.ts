@@ -16,7 +16,7 @@ import type { ModelManifest } from '../../model/manifest.ts';
 import type { EmbedApi, EmbedConfig } from '../../../workers/embed/api.ts';
 import type { CaptureCheck, PreprocessApi } from '../../../workers/preprocess/api.ts';
 import { rasterBuffers, sessionBuffers } from '../../../workers/transfer-lists.ts';
-import { findFacesForChange } from '../faces/client.ts';
+import { findFacesForChange, setFacesWorkerIdle } from '../faces/client.ts';
 import { fromWorkerError } from './errors.ts';
 import { PROGRESS_AT } from './progress.ts';
 import type { AnalysisStage } from './progress.ts';
@@ -147,8 +147,8 @@ export interface AnalysisClientOptions {
   backend?: 'auto' | 'webgpu' | 'wasm';
   /** WASM threads; default every core when the page is cross-origin isolated, else 1. */
   numThreads?: number;
-  /** Idle time before a worker is terminated, ms; defaults in `IDLE_MS`. */
-  idleMs?: { preprocess?: number; embed?: number };
+  /** Idle time before a worker is terminated, ms; defaults in `IDLE_MS` (the faces worker: its client's minute). */
+  idleMs?: { preprocess?: number; embed?: number; faces?: number };
   /** Preprocess workers; default `preprocessWorkers()`. */
   preprocessWorkers?: number;
 }
@@ -182,6 +182,7 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
     backend: options.backend ?? 'auto',
     ...(options.numThreads === undefined ? {} : { numThreads: options.numThreads }),
   };
+  if (options.idleMs?.faces !== undefined) setFacesWorkerIdle(options.idleMs.faces);
   const preprocess = new WorkerPool<PreprocessApi>(options.preprocessWorkers ?? preprocessWorkers(), {
     // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
     create: () =>

@@ -10,13 +10,24 @@ export type { FacesResult } from '../../../workers/faces/api.ts';
 const IDLE_MS = 60_000;
 
 let slot: WorkerSlot<FacesApi> | undefined;
+let idleMs = IDLE_MS;
+
+/**
+ * Sets how long, in ms, the faces worker may idle before it ends (the analysis client's `idleMs.faces`, so a test
+ * can watch every worker end), and ends the one running now.
+ */
+export function setFacesWorkerIdle(ms: number): void {
+  idleMs = ms;
+  slot?.terminate();
+  slot = undefined;
+}
 
 function facesWorker(): WorkerSlot<FacesApi> {
   slot ??= new WorkerSlot<FacesApi>({
     // Vite bundles the worker from this exact `new Worker(new URL(...))` shape.
     create: () =>
       new Worker(new URL('../../../workers/faces/worker.ts', import.meta.url), { type: 'module' }),
-    idleMs: IDLE_MS,
+    idleMs,
     terminateOnAbort: false,
   });
   return slot;
