@@ -111,6 +111,8 @@ const EnvSchema = z.object({
   SIGNALING_MESSAGES_PER_MINUTE: positiveInt(120),
   /** Wrong or used pairing codes one address may try per minute. */
   SIGNALING_FAILED_JOINS_PER_MINUTE: positiveInt(10),
+  /** `hnsw` or `exact`; unset = `exact` on the embedded store, `hnsw` on Supabase (see `EmbeddingIndex`). */
+  EMBEDDING_INDEX: z.enum(['hnsw', 'exact']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SUPABASE_URL: optionalString.pipe(z.url().optional()),
   SUPABASE_SERVICE_ROLE_KEY: optionalString,
@@ -124,6 +126,16 @@ const EnvSchema = z.object({
     .positive()
     .default(6 * MiB),
 });
+
+/**
+ * How nearest-neighbour queries over stored vectors are served. `hnsw`: pgvector's HNSW index, kept up to date
+ * on every insert (migration 0004 holds its DDL). `exact`: no index, a query scans its dimension's vectors.
+ * The embedded store defaults to `exact` because PGlite runs pgvector's HNSW insert in WASM on the request
+ * thread: measured at 7 ms per 1280-d vector, 92 ms of a session's 13 (`npm run bench:server`), it capped
+ * ingest at 5 sessions/s, while the researcher queries it would speed up are rare and an exact scan of a
+ * study's thousands of vectors takes well under a second. An index built before a switch to `exact` stays.
+ */
+export type EmbeddingIndex = 'hnsw' | 'exact';
 
 /** Supabase settings, present only in Supabase mode. */
 export interface SupabaseConfig {
@@ -162,6 +174,7 @@ export interface ServerConfig {
   readonly maxImageBytes: number;
   /** Model id → vector dimension of every model whose embeddings are stored (deployment configuration). */
   readonly embeddingModels: ReadonlyMap<string, number>;
+  readonly embeddingIndex: EmbeddingIndex;
   readonly enrolmentsPerIpPerHour: number;
   /** Fastify's `trustProxy`: false (default), true, or the proxies' addresses. */
   readonly trustProxy: boolean | string[];
@@ -244,6 +257,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): S
     maxBodyBytes: e.MAX_BODY_BYTES,
     maxImageBytes: e.MAX_IMAGE_BYTES,
     embeddingModels: e.EMBEDDING_MODELS,
+    embeddingIndex: e.EMBEDDING_INDEX ?? (supabase ? 'hnsw' : 'exact'),
     enrolmentsPerIpPerHour: e.ENROLMENTS_PER_IP_PER_HOUR,
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     enrolmentCode: e.ENROLMENT_CODE ?? null,

@@ -16,20 +16,18 @@ export interface EmbeddingValues {
 }
 
 /**
- * The shortest decimal that reads back as the same float32 (at most 9 significant digits suffice). Halves
- * the text sent per vector compared with JS's double printing, and PGlite's cost grows with message size.
+ * pgvector's binary form of a vector (its `vector_recv` input): int16 dimension, int16 reserved (0), then each
+ * value as a big-endian float4; both drivers send a Buffer parameter in binary format, so the values reach the
+ * column bit for bit. Measured (`npm run bench:server`): parsing the text form `[0.1,…]` cost PGlite
+ * 1.4 µs per value, 24 ms of a 13 × 1280 session, and printing it in JS 13 ms more; the binary form 2 ms in all.
+ * @param vector 1–2000 values (pgvector's HNSW bound is checked by the table, not here).
  */
-function float32Text(value: number): string {
-  for (let digits = 6; digits < 9; digits++) {
-    const text = value.toPrecision(digits);
-    if (Math.fround(Number(text)) === value) return String(Number(text));
-  }
-  return String(Number(value.toPrecision(9)));
-}
-
-/** pgvector's text form of a float32 vector, exact: each value reads back as the same float32. */
-export function toVectorLiteral(vector: Float32Array): string {
-  return `[${Array.from(vector, float32Text).join(',')}]`;
+export function toVectorBinary(vector: Float32Array): Buffer {
+  const bytes = Buffer.alloc(4 + 4 * vector.length);
+  bytes.writeInt16BE(vector.length, 0);
+  bytes.writeInt16BE(0, 2);
+  vector.forEach((value, i) => bytes.writeFloatBE(value, 4 + 4 * i));
+  return bytes;
 }
 
 /** Parses pgvector's text form back into float32. */
@@ -68,7 +66,7 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
       r.angle,
       r.modelId,
       r.vector.length,
-      toVectorLiteral(r.vector),
+      toVectorBinary(r.vector),
       r.idempotencyHash,
     ]),
     ['::uuid', '', '', '', '', '', '::int', '::vector', ''],
@@ -116,8 +114,9 @@ export interface Neighbour extends EmbeddingRef {
 }
 
 /**
- * The `k` stored vectors of `modelId` nearest to `query` by cosine distance, through the dimension's HNSW
- * index (approximate, as HNSW is). Optionally limited to one participant and one kind.
+ * The `k` stored vectors of `modelId` nearest to `query` by cosine distance: through the dimension's HNSW index
+ * where the deployment builds one (approximate, as HNSW is; `EMBEDDING_INDEX`), else by an exact scan.
+ * Optionally limited to one participant and one kind.
  */
 export async function nearestEmbeddings(
   db: Queryable,
@@ -141,7 +140,7 @@ export async function nearestEmbeddings(
        AND ($4::text IS NULL OR kind = $4::text)
      ORDER BY embedding::vector(${dims}) <=> $1::vector(${dims})
      LIMIT $5`,
-    [toVectorLiteral(q.query), q.modelId, q.participantId ?? null, q.kind ?? null, q.k],
+    [toVectorBinary(q.query), q.modelId, q.participantId ?? null, q.kind ?? null, q.k],
   );
 }
 

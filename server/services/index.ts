@@ -31,7 +31,12 @@ export async function createServices(config: ServerConfig, store: DataStore): Pr
     store,
     participants,
     consent,
-    sessions: new SessionService(database, consent, new ModelRegistry(config.embeddingModels)),
+    sessions: new SessionService(
+      database,
+      consent,
+      new ModelRegistry(config.embeddingModels),
+      config.embeddingIndex,
+    ),
     images: new ImageService(database, images, consent, {
       participantMaxImages: config.participantMaxImages,
       participantMaxImageBytes: config.participantMaxImageBytes,

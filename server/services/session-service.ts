@@ -4,6 +4,7 @@ import {
   type SessionUpload,
   type SessionUploadResponse,
 } from '../../src/sync/contract.ts';
+import type { EmbeddingIndex } from '../config.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { hasSessionAnalysis, upsertAngleAnalyses, upsertSessionAnalysis } from '../repositories/analyses.ts';
@@ -44,6 +45,7 @@ export class SessionService {
     private readonly db: Database,
     private readonly consent: ConsentService,
     private readonly models: ModelRegistry,
+    private readonly embeddingIndex: EmbeddingIndex,
   ) {}
 
   /**
@@ -173,7 +175,7 @@ export class SessionService {
   }
 
   private async ensureIndex(dims: number): Promise<void> {
-    if (this.indexedDimensions.has(dims)) return;
+    if (this.embeddingIndex === 'exact' || this.indexedDimensions.has(dims)) return;
     await ensureEmbeddingIndex(this.db, dims);
     this.indexedDimensions.add(dims);
   }

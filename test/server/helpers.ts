@@ -119,6 +119,21 @@ export function unitVector(axis: number, tilt = 0, dims = DIMS): number[] {
   return v.map((x) => x / norm);
 }
 
+/**
+ * A unit vector of `DIMS` float32 values that a lossy path would change: the smallest subnormal, values far below
+ * 1, thirds that have no short decimal. Each value is already a float32. (No -0: JSON.stringify writes it as 0.)
+ */
+export function awkwardUnitVector(): number[] {
+  const head = [1.4e-45, 1e-30, -1 / 3, 0.1, 1e-7, 2 / 3, -0.25].map(Math.fround);
+  const rest = Math.sqrt(1 - head.reduce((sum, x) => sum + x * x, 0));
+  return [...head, Math.fround(rest)];
+}
+
+/** Whether two vectors hold the same float32 bit patterns. */
+export function sameFloat32Bits(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  return Buffer.from(Float32Array.from(a).buffer).equals(Buffer.from(Float32Array.from(b).buffer));
+}
+
 /** A 14×14 change map as the core writes it: the top row outside the overlap, one cell well over the floor. */
 export function changeMap(): { rows: number; cols: number; cells: number[] } {
   return {

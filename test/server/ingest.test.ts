@@ -4,12 +4,13 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAngleAnalyses } from '../../server/repositories/analyses.ts';
-import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
+import { fromVectorLiteral, nearestEmbeddings } from '../../server/repositories/embeddings.ts';
 import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
 import {
   expectedChangeColumns,
   appOn,
   auth,
+  awkwardUnitVector,
   cleanJpeg,
   DIMS,
   MODEL_ID,
@@ -19,6 +20,7 @@ import {
   photo,
   preChangeEngineBody,
   putImage,
+  sameFloat32Bits,
   sessionBody,
   sha256,
   unitVector,
@@ -303,26 +305,28 @@ describe('sync server ingest (embedded store)', () => {
     ]);
   });
 
-  it('finds cosine nearest neighbours through the pgvector HNSW index', async () => {
-    const p = await participant(app);
-    const sessions = [newId(), newId(), newId()];
-    for (const [i, sessionId] of sessions.entries()) {
-      await putSession(p.token, sessionId, sessionBody({ front: [`f${i}`], left_side: [`l${i}`] }, i * 2));
+  /** Stores three sessions through `on`; returns their participant and the 3 image vectors nearest a query. */
+  const threeSessionsAndTheirNearest = async (on: FastifyInstance, query: number[]) => {
+    const p = await participant(on);
+    for (const [i, sessionId] of [newId(), newId(), newId()].entries()) {
+      const response = await on.inject({
+        method: 'PUT',
+        url: API_PATHS.session(sessionId),
+        headers: auth(p.token),
+        payload: sessionBody({ front: [`f${i}`], left_side: [`l${i}`] }, i * 2),
+      });
+      expect(response.statusCode).toBe(200);
     }
     const stored = await harness.store.database.query<{ id: number; embedding: string }>(
       `SELECT id::int AS id, embedding::text AS embedding FROM embeddings WHERE participant_id = $1 AND kind = 'image'`,
       [p.id],
     );
-    const query = unitVector(2, 0.12);
-    const cosineDistance = (text: string) => {
-      const v = text.slice(1, -1).split(',').map(Number);
-      return 1 - v.reduce((sum, x, i) => sum + x * query[i]!, 0);
-    };
+    const cosineDistance = (text: string) =>
+      1 - [...fromVectorLiteral(text)].reduce((sum, x, i) => sum + x * query[i]!, 0);
     const expected = stored
       .map((row) => ({ id: row.id, d: cosineDistance(row.embedding) }))
       .sort((a, b) => a.d - b.d)
       .slice(0, 3);
-
     const neighbours = await nearestEmbeddings(harness.store.database, {
       modelId: MODEL_ID,
       query: Float32Array.from(query),
@@ -330,27 +334,78 @@ describe('sync server ingest (embedded store)', () => {
       participantId: p.id,
       kind: 'image',
     });
-    expect(neighbours.map((n) => n.embedding_id)).toEqual(expected.map((e) => e.id));
-    neighbours.forEach((n, i) => expect(n.cosine_distance).toBeCloseTo(expected[i]!.d, 5));
+    return { neighbours, expected };
+  };
 
-    const indexes = await harness.store.database.query<{ indexname: string; indexdef: string }>(
+  const hnswIndexes = () =>
+    harness.store.database.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'embeddings' AND indexdef LIKE '%hnsw%'`,
     );
-    expect(indexes).toEqual([
-      expect.objectContaining({
-        indexname: `embeddings_hnsw_cosine_${DIMS}`,
-        indexdef: expect.stringContaining('vector_cosine_ops'),
-      }),
-    ]);
-    const plan = await harness.store.database.transaction(async (tx) => {
+
+  /** The plan of a nearest-neighbour query with sequential scans discouraged, so an index is used if one fits. */
+  const nearestPlan = (query: number[]) =>
+    harness.store.database.transaction(async (tx) => {
       await tx.query('SET LOCAL enable_seqscan = off');
-      return tx.query<{ 'QUERY PLAN': string }>(
+      const plan = await tx.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN SELECT id FROM embeddings WHERE dimensions = ${DIMS} AND model_id = $1
          ORDER BY embedding::vector(${DIMS}) <=> $2::vector(${DIMS}) LIMIT 3`,
         [MODEL_ID, `[${query.join(',')}]`],
       );
+      return plan.map((row) => row['QUERY PLAN']).join('\n');
     });
-    expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toContain(`embeddings_hnsw_cosine_${DIMS}`);
+
+  // Runs before the HNSW test below, which builds the index on this file's shared store.
+  it('on the embedded default keeps no HNSW index and finds nearest neighbours by an exact scan', async () => {
+    const query = unitVector(2, 0.12);
+    const { neighbours, expected } = await threeSessionsAndTheirNearest(app, query);
+    expect(neighbours.map((n) => n.embedding_id)).toEqual(expected.map((e) => e.id));
+    neighbours.forEach((n, i) => expect(n.cosine_distance).toBeCloseTo(expected[i]!.d, 5));
+    expect(await hnswIndexes()).toEqual([]);
+    expect(await nearestPlan(query)).not.toContain('hnsw');
+  });
+
+  it('with EMBEDDING_INDEX=hnsw finds cosine nearest neighbours through the pgvector HNSW index', async () => {
+    const indexed = await appOn(harness.store, harness.dataDir, { EMBEDDING_INDEX: 'hnsw' });
+    try {
+      const query = unitVector(2, 0.12);
+      const { neighbours, expected } = await threeSessionsAndTheirNearest(indexed, query);
+      expect(neighbours.map((n) => n.embedding_id)).toEqual(expected.map((e) => e.id));
+      neighbours.forEach((n, i) => expect(n.cosine_distance).toBeCloseTo(expected[i]!.d, 5));
+      expect(await hnswIndexes()).toEqual([
+        expect.objectContaining({
+          indexname: `embeddings_hnsw_cosine_${DIMS}`,
+          indexdef: expect.stringContaining('vector_cosine_ops'),
+        }),
+      ]);
+      expect(await nearestPlan(query)).toContain(`embeddings_hnsw_cosine_${DIMS}`);
+    } finally {
+      await indexed.close();
+    }
+  });
+
+  it('stores each vector bit for bit, and finds it at cosine distance 0', async () => {
+    const p = await participant(app);
+    const sessionId = newId();
+    const vector = awkwardUnitVector();
+    const body = sessionBody({ front: [], left_side: [] });
+    const response = await putSession(p.token, sessionId, {
+      ...body,
+      embeddings: [{ kind: 'session', model_id: MODEL_ID, vector }],
+    });
+    expect(response.statusCode).toBe(200);
+    const [row] = await harness.store.database.query<{ id: number; embedding: string }>(
+      `SELECT id::int AS id, embedding::text AS embedding FROM embeddings WHERE session_id = $1`,
+      [sessionId],
+    );
+    expect(sameFloat32Bits(fromVectorLiteral(row!.embedding), vector)).toBe(true);
+    const [nearest] = await nearestEmbeddings(harness.store.database, {
+      modelId: MODEL_ID,
+      query: Float32Array.from(vector),
+      k: 1,
+      participantId: p.id,
+    });
+    expect(nearest?.embedding_id).toBe(row!.id);
+    expect(nearest?.cosine_distance).toBeCloseTo(0, 6);
   });
 
   it('refuses a vector whose dimension is not the registered one of its model', async () => {

@@ -9,22 +9,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { MIGRATIONS_DIR, MigrationError, runMigrations } from '../../server/db/migrate.ts';
 import { openPglite } from '../../server/db/pglite.ts';
-import { nearestEmbeddings } from '../../server/repositories/embeddings.ts';
+import { fromVectorLiteral, nearestEmbeddings } from '../../server/repositories/embeddings.ts';
 import { openDataStore, type DataStore } from '../../server/store.ts';
 import { API_PATHS } from '../../src/sync/contract.ts';
 import { startFakeSupabase } from './fake-supabase.ts';
 import {
   expectedChangeColumns,
   auth,
+  awkwardUnitVector,
   cleanJpeg,
+  DIMS,
   MODEL_ID,
   newId,
   putImage,
+  sameFloat32Bits,
   sessionBody,
   sha256,
   tempDir,
   testConfig,
-  unitVector,
 } from './helpers.ts';
 
 const SERVICE_ROLE_KEY = 'service-role-key-for-the-supabase-mode-test';
@@ -205,7 +207,12 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
   it('stores rows in Postgres and images in the Storage bucket, idempotently', async () => {
     const p = await enrolAndConsent();
     const sessionId = newId();
-    const body = sessionBody({ front: ['f1'], left_side: ['l1'] });
+    const sessionVector = awkwardUnitVector();
+    const plain = sessionBody({ front: ['f1'], left_side: ['l1'] });
+    const body = {
+      ...plain,
+      embeddings: plain.embeddings!.map((e) => (e.kind === 'session' ? { ...e, vector: sessionVector } : e)),
+    };
     for (let attempt = 0; attempt < 2; attempt++) {
       const response = await app.inject({
         method: 'PUT',
@@ -265,12 +272,27 @@ describe('Supabase mode (Postgres wire protocol + Storage fake)', () => {
 
     const neighbours = await nearestEmbeddings(store.database, {
       modelId: MODEL_ID,
-      query: Float32Array.from(unitVector(0, 0.5)),
+      query: Float32Array.from(sessionVector),
       k: 1,
       participantId: p.id,
       kind: 'session',
     });
-    expect(neighbours[0]?.cosine_distance).toBeCloseTo(0, 5);
+    expect(neighbours[0]?.cosine_distance).toBeCloseTo(0, 6);
+    // Supabase mode keeps pgvector's HNSW index by default (EMBEDDING_INDEX unset).
+    const indexes = await withClient((client) =>
+      client.query(
+        `SELECT indexname FROM pg_indexes WHERE tablename = 'embeddings' AND indexdef LIKE '%hnsw%'`,
+      ),
+    );
+    expect(indexes.rows).toEqual([{ indexname: `embeddings_hnsw_cosine_${DIMS}` }]);
+    // node-postgres sends the vector in pgvector's binary form: it must arrive bit for bit.
+    const stored = await withClient((client) =>
+      client.query(
+        `SELECT embedding::text AS embedding FROM embeddings WHERE session_id = $1 AND kind = 'session'`,
+        [sessionId],
+      ),
+    );
+    expect(sameFloat32Bits(fromVectorLiteral(stored.rows[0].embedding), sessionVector)).toBe(true);
   });
 
   it('row-level security: a signed-in participant reads only their own rows and writes none', async () => {
