@@ -1,6 +1,7 @@
 /**
  * The client side of `npm run bench:server`: `plan.clients` participants enrol and consent, then upload sessions
- * (13 vectors each), images, and the first session again (an idempotent retry), each client one request at a
+ * (13 vectors each) with vectors as JSON numbers and then as `vector_f32`, images, and the first `vector_f32`
+ * session again (an idempotent retry), each client one request at a
  * time over HTTP keep-alive. Runs in its own thread (`load-worker.ts`), as phones are other machines: on one
  * thread with the server, building and sending bodies took the server's time.
  */
@@ -14,6 +15,7 @@ import {
   HEADER_SHA256,
   type SessionUpload,
 } from '../../src/sync/contract.ts';
+import { vectorBody } from '../../src/app/sync/payloads.ts';
 import { stripImageMetadata } from '../../src/sync/image-metadata.ts';
 
 const DIMS = 1280;
@@ -31,13 +33,21 @@ export interface LoadPlan {
   readonly imagesPerClient: number;
 }
 
-function randomUnitVector(): number[] {
+/**
+ * How a body carries its vectors: `f32`, as the app sends them (`vectorBody`, base64 float32), or `numbers`, as
+ * apps before it did (JSON numbers of 9 significant digits), which the server still accepts.
+ */
+type VectorForm = 'f32' | 'numbers';
+
+/** A random unit vector as `form` carries it. */
+function randomUnitVector(form: VectorForm): { vector: number[] } | { vector_f32: string } {
   const v = Array.from({ length: DIMS }, () => Math.random() - 0.5);
   const norm = Math.hypot(...v);
-  return v.map((x) => Math.fround(x / norm));
+  const unit = Float32Array.from(v, (x) => x / norm);
+  return form === 'f32' ? vectorBody(unit) : { vector: Array.from(unit, (x) => Number(x.toPrecision(9))) };
 }
 
-function session(imageIds: readonly string[]): SessionUpload {
+function session(imageIds: readonly string[], form: VectorForm): SessionUpload {
   const quality = {
     image_quality_score: 0.8,
     blur_score: 150,
@@ -82,15 +92,15 @@ function session(imageIds: readonly string[]): SessionUpload {
         model_id: 'mobilenet_v2-nsfwjs',
         image_id,
         angle: ANGLES[i % ANGLES.length]!,
-        vector: randomUnitVector(),
+        ...randomUnitVector(form),
       })),
       ...ANGLES.map((angle) => ({
         kind: 'angle' as const,
         model_id: 'mobilenet_v2-nsfwjs',
         angle,
-        vector: randomUnitVector(),
+        ...randomUnitVector(form),
       })),
-      { kind: 'session' as const, model_id: 'mobilenet_v2-nsfwjs', vector: randomUnitVector() },
+      { kind: 'session' as const, model_id: 'mobilenet_v2-nsfwjs', ...randomUnitVector(form) },
     ],
   };
 }
@@ -156,7 +166,7 @@ async function phase(
   };
 }
 
-/** Runs the three phases of `plan` against its server; returns sessions, images, retries. */
+/** Runs the phases of `plan` against its server; returns sessions (numbers, then vector_f32), images, retries. */
 export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
   const post = (url: string, init: RequestInit = {}) => fetch(`${plan.base}${url}`, init);
 
@@ -175,28 +185,35 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
     }),
   );
 
-  const bodies = clients.map(() =>
-    Array.from({ length: plan.sessionsPerClient }, () => {
-      const imageIds = ANGLES.map(() => randomUUID());
-      return { sessionId: randomUUID(), json: JSON.stringify(session(imageIds)) };
-    }),
-  );
-  const bodyBytes = bodies[0]![0]!.json.length;
-  const sessions = await phase(
-    plan.clients,
-    `sessions (13 vectors × ${DIMS} dims, ${(bodyBytes / 1024).toFixed(0)} KiB JSON)`,
-    plan.sessionsPerClient,
-    (client, i) => {
-      const { sessionId, json } = bodies[client]![i]!;
-      clients[client]!.sessions.push(sessionId);
-      return post(API_PATHS.session(sessionId), {
-        method: 'PUT',
-        headers: { ...clients[client]!.headers, 'content-type': 'application/json' },
-        body: json,
-      });
-    },
-    (seconds, n) => `${(n / seconds).toFixed(1)} sessions/s, ${((n * 13) / seconds).toFixed(0)} vectors/s`,
-  );
+  const sessionPhase = (form: VectorForm) => {
+    const bodies = clients.map(() =>
+      Array.from({ length: plan.sessionsPerClient }, () => {
+        const imageIds = ANGLES.map(() => randomUUID());
+        return { sessionId: randomUUID(), json: JSON.stringify(session(imageIds, form)) };
+      }),
+    );
+    const kib = (bodies[0]![0]!.json.length / 1024).toFixed(0);
+    const result = phase(
+      plan.clients,
+      `sessions (13 × ${DIMS}-d vectors as ${form === 'f32' ? 'vector_f32, the app' : 'numbers, earlier apps'}, ${kib} KiB)`,
+      plan.sessionsPerClient,
+      (client, i) => {
+        const { sessionId, json } = bodies[client]![i]!;
+        clients[client]!.sessions.push(sessionId);
+        return post(API_PATHS.session(sessionId), {
+          method: 'PUT',
+          headers: { ...clients[client]!.headers, 'content-type': 'application/json' },
+          body: json,
+        });
+      },
+      (seconds, n) => `${(n / seconds).toFixed(1)} sessions/s, ${((n * 13) / seconds).toFixed(0)} vectors/s`,
+    );
+    return { bodies, result };
+  };
+  const numbers = await sessionPhase('numbers').result;
+  const appForm = sessionPhase('f32');
+  const f32 = await appForm.result;
+  const bodies = appForm.bodies;
 
   const image = stripImageMetadata(new Uint8Array(await readFile(PHOTO)));
   const sha = createHash('sha256').update(image).digest('hex');
@@ -237,5 +254,5 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
     (seconds, n) => `${(n / seconds).toFixed(1)} sessions/s`,
   );
 
-  return [sessions, images, retried];
+  return [numbers, f32, images, retried];
 }

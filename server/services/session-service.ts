@@ -1,4 +1,5 @@
 import {
+  embeddingVector,
   SCOPE_OF_UPLOAD,
   type SessionStatus,
   type SessionUpload,
@@ -67,7 +68,7 @@ export class SessionService {
     refuseDuplicates(embeddings, 'embeddings', (e) => `${e.model_id}/${e.kind}/${subjectOf(e)}`);
 
     const rows: EmbeddingValues[] = embeddings.map((e) => {
-      const vector = Float32Array.from(e.vector);
+      const vector = embeddingVector(e);
       const subject = subjectOf(e);
       return {
         participantId,

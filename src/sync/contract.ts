@@ -9,6 +9,7 @@ import type { VariationLevel } from '../core/scoring/levels.ts';
 import { AngleChangeFieldsSchema } from './change-contract.ts';
 import { ClientIdSchema } from './ids.ts';
 import { int4, safeText, timestamp } from './safe-values.ts';
+import { float32FromBase64 } from './vector-base64.ts';
 
 export { ClientIdSchema };
 export { INT4_MAX, int4, safeText, timestamp } from './safe-values.ts';
@@ -245,6 +246,12 @@ export type AngleAnalysisBody = z.infer<typeof AngleAnalysisSchema>;
 /** What an embedding describes: one image, the mean of one angle, or the whole session. */
 export const EMBEDDING_KINDS = ['image', 'angle', 'session'] as const;
 
+/**
+ * Longest `vector_f32`: base64 of MAX_EMBEDDING_DIMENSIONS float32 values (4 characters per 3 bytes). A text this
+ * long holds at most that many whole float32 values, so the bound on values needs no check of its own.
+ */
+const MAX_VECTOR_BASE64 = Math.ceil((MAX_EMBEDDING_DIMENSIONS * 4) / 3) * 4;
+
 /** Allowed distance of a vector's L2 norm from 1 (float32 rounding of a normalised vector). */
 export const NORM_TOLERANCE = 1e-3;
 
@@ -258,9 +265,20 @@ export const EmbeddingSchema = z
     model_id: ModelIdSchema,
     image_id: ClientIdSchema.optional(),
     angle: AngleSchema.optional(),
-    vector: z.array(z.number()).min(1).max(MAX_EMBEDDING_DIMENSIONS),
+    /** The values as JSON numbers (accepted from apps before `vector_f32`). */
+    vector: z.array(z.number()).min(1).max(MAX_EMBEDDING_DIMENSIONS).optional(),
+    /** The values as base64 of little-endian float32 bytes (`src/sync/vector-base64.ts`); the app's form. */
+    vector_f32: z.base64().min(1).max(MAX_VECTOR_BASE64).optional(),
   })
   .superRefine((embedding, ctx) => {
+    if ((embedding.vector === undefined) === (embedding.vector_f32 === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['vector'],
+        message: 'send exactly one of vector and vector_f32',
+      });
+      return;
+    }
     if (embedding.kind === 'image' && embedding.image_id === undefined) {
       ctx.addIssue({ code: 'custom', path: ['image_id'], message: 'required for an image embedding' });
     }
@@ -277,12 +295,30 @@ export const EmbeddingSchema = z
     if (embedding.kind === 'session' && embedding.angle !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['angle'], message: 'a session embedding has no angle' });
     }
-    const norm = Math.hypot(...embedding.vector);
+    const field = embedding.vector === undefined ? 'vector_f32' : 'vector';
+    let vector: Float32Array;
+    try {
+      vector = embeddingVector(embedding);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: [field], message: (error as Error).message });
+      return;
+    }
+    const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
     if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
-      ctx.addIssue({ code: 'custom', path: ['vector'], message: `must be L2-normalised (norm is ${norm})` });
+      ctx.addIssue({ code: 'custom', path: [field], message: `must be L2-normalised (norm is ${norm})` });
     }
   });
 export type EmbeddingBody = z.infer<typeof EmbeddingSchema>;
+
+/**
+ * An embedding's values as float32, from whichever form it was sent in (`vector` or `vector_f32`).
+ * @throws RangeError when `vector_f32` is not whole float32 values in base64, or neither form is present.
+ */
+export function embeddingVector(embedding: Pick<EmbeddingBody, 'vector' | 'vector_f32'>): Float32Array {
+  if (embedding.vector !== undefined) return Float32Array.from(embedding.vector);
+  if (embedding.vector_f32 !== undefined) return float32FromBase64(embedding.vector_f32);
+  throw new RangeError('has no vector');
+}
 
 /**
  * `PUT /api/sessions/:sessionId` body. Send it as often as needed (idempotent): first with the capture

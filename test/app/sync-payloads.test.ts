@@ -11,11 +11,12 @@ import {
 import {
   AnalysisLogSchema,
   CONSENT_SCOPES,
+  EmbeddingSchema,
+  embeddingVector,
   FeedbackSchema,
   MAX_ANALYSIS_TEXT,
   SessionAnalysisSchema,
   SessionUploadSchema,
-  type EmbeddingBody,
 } from '../../src/sync/contract.ts';
 import type {
   AnalysisLogRow,
@@ -330,15 +331,46 @@ describe('upload bodies', () => {
   it('writes vectors that give the server the same float32 values, so a retry has the same idempotency hash', () => {
     for (let seed = 1; seed < 20; seed++) {
       const vector = unitVector(seed);
-      const sent = Float32Array.from(JSON.parse(JSON.stringify(vectorBody(vector))) as number[]);
-      expect(sent).toEqual(vector);
+      const body = { kind: 'session' as const, model_id: MODEL, ...vectorBody(vector) };
+      const received = EmbeddingSchema.parse(JSON.parse(JSON.stringify(body)));
+      const sent = embeddingVector(received);
+      expect(Buffer.from(sent.buffer).equals(Buffer.from(vector.buffer))).toBe(true);
       const key = { modelId: MODEL, sessionId: 's', kind: 'image', subject: 'front__0' };
       expect(embeddingIdempotencyHash({ ...key, vector: sent })).toBe(
         embeddingIdempotencyHash({ ...key, vector }),
       );
     }
-    const body: EmbeddingBody = { kind: 'session', model_id: MODEL, vector: vectorBody(unitVector(3)) };
-    expect(JSON.stringify(body.vector).length).toBeLessThan(DIMS * 14);
+    // base64 of 4 bytes per value, against about 11 characters per value as 9-digit numbers.
+    expect(vectorBody(unitVector(3)).vector_f32.length).toBe(Math.ceil((DIMS * 4) / 3) * 4);
+  });
+
+  it('an earlier app’s vector as JSON numbers reads as the same float32 values as the app’s vector_f32', () => {
+    const vector = unitVector(5);
+    const asNumbers = EmbeddingSchema.parse({
+      kind: 'session',
+      model_id: MODEL,
+      vector: Array.from(vector, (x) => Number(x.toPrecision(9))),
+    });
+    const asBase64 = EmbeddingSchema.parse({ kind: 'session', model_id: MODEL, ...vectorBody(vector) });
+    expect(embeddingVector(asNumbers)).toEqual(embeddingVector(asBase64));
+  });
+
+  it('refuses a vector_f32 that is not whole float32 values, not unit length, or sent beside vector', () => {
+    const issue = (embedding: object) => {
+      const result = EmbeddingSchema.safeParse({ kind: 'session', model_id: MODEL, ...embedding });
+      return result.success ? null : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    const unit = vectorBody(unitVector(1)).vector_f32;
+    expect(issue({ vector_f32: unit })).toBeNull();
+    expect(issue({ vector_f32: 'AAAAAAA=' })?.[0]).toMatch(/^vector_f32: holds 5 bytes, not a whole number/);
+    expect(issue({ vector_f32: 'not base64!' })?.[0]).toMatch(/^vector_f32: /);
+    expect(issue({ vector_f32: btoa('\0\0\0\0') })?.[0]).toMatch(/^vector_f32: must be L2-normalised/);
+    // NaN as float32 bytes (0x7fc00000, little-endian).
+    expect(issue({ vector_f32: btoa('\0\0\xc0\x7f') })?.[0]).toMatch(/^vector_f32: must be L2-normalised/);
+    expect(issue({ vector_f32: unit, vector: [1] })?.[0]).toBe(
+      'vector: send exactly one of vector and vector_f32',
+    );
+    expect(issue({})?.[0]).toBe('vector: send exactly one of vector and vector_f32');
   });
 
   it('sends logs with timings and error codes but never a file name', () => {

@@ -14,6 +14,7 @@ import {
   type ConsentScope,
   type SessionUpload,
 } from '../../src/sync/contract.ts';
+import { vectorBody } from '../../src/app/sync/payloads.ts';
 import { stripImageMetadata } from '../../src/sync/image-metadata.ts';
 
 /** The shared real test photos, beside the repository (as in CI's fresh clone). */
@@ -237,7 +238,8 @@ export function sessionBody(imageIds: { front: string[]; left_side: string[] }, 
         model_id: MODEL_ID,
         image_id: image.image_id,
         angle: image.angle,
-        vector: unitVector(axis + i, 0.1),
+        // Image vectors as the app sends them (base64 float32); the others as earlier apps did (numbers).
+        ...vectorBody(Float32Array.from(unitVector(axis + i, 0.1))),
       })),
       { kind: 'angle' as const, model_id: MODEL_ID, angle: 'front', vector: unitVector(axis, 0.2) },
       { kind: 'angle' as const, model_id: MODEL_ID, angle: 'left_side', vector: unitVector(axis + 1, 0.2) },

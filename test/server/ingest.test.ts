@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertAngleAnalyses } from '../../server/repositories/analyses.ts';
 import { fromVectorLiteral, nearestEmbeddings } from '../../server/repositories/embeddings.ts';
+import { vectorBody } from '../../src/app/sync/payloads.ts';
 import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
 import {
   expectedChangeColumns,
@@ -383,14 +384,17 @@ describe('sync server ingest (embedded store)', () => {
     }
   });
 
-  it('stores each vector bit for bit, and finds it at cosine distance 0', async () => {
+  it.each([
+    ['vector_f32 (the app)', (v: number[]) => vectorBody(Float32Array.from(v))],
+    ['numbers (earlier apps)', (v: number[]) => ({ vector: v })],
+  ])('stores each vector sent as %s bit for bit, and finds it at cosine distance 0', async (_, form) => {
     const p = await participant(app);
     const sessionId = newId();
     const vector = awkwardUnitVector();
     const body = sessionBody({ front: [], left_side: [] });
     const response = await putSession(p.token, sessionId, {
       ...body,
-      embeddings: [{ kind: 'session', model_id: MODEL_ID, vector }],
+      embeddings: [{ kind: 'session', model_id: MODEL_ID, ...form(vector) }],
     });
     expect(response.statusCode).toBe(200);
     const [row] = await harness.store.database.query<{ id: number; embedding: string }>(

@@ -9,6 +9,7 @@ import {
   type RegistrationBody,
   type SessionUpload,
 } from '../../sync/contract.ts';
+import { float32ToBase64 } from '../../sync/vector-base64.ts';
 import type { z } from 'zod';
 import type {
   AnalysisLogRow,
@@ -20,7 +21,7 @@ import type {
   SessionRow,
 } from '../db/schema.ts';
 
-/** Vectors per session upload: 40 × 1280-d vectors are about 0.8 MB of JSON, well under the 2 MiB body limit. */
+/** Vectors per session upload: 40 × 1280-d vectors are about 0.27 MB of JSON (base64), well under the 2 MiB body limit. */
 export const VECTORS_PER_UPLOAD = 40;
 
 type LogEntry = z.infer<typeof AnalysisLogSchema>;
@@ -44,11 +45,12 @@ export function feedbackClientId(feedback: Pick<FeedbackRow, 'id' | 'session_id'
 }
 
 /**
- * A float32 vector as JSON numbers with 9 significant digits: enough to give back the same float32 values (so the
- * server's idempotency hash is the same on every retry), half the characters of a double's 17.
+ * A float32 vector as the contract's `vector_f32` (base64 of its float32 bytes): the server gets the same float32
+ * values bit for bit (so its idempotency hash is the same on every retry) in half the characters of 9-digit JSON
+ * numbers, and reads them without parsing numbers (`src/sync/vector-base64.ts`).
  */
-export function vectorBody(vector: Float32Array): number[] {
-  return Array.from(vector, (x) => Number(x.toPrecision(9)));
+export function vectorBody(vector: Float32Array): { vector_f32: string } {
+  return { vector_f32: float32ToBase64(vector) };
 }
 
 function qualityBody(quality: ImageQuality) {
@@ -165,12 +167,12 @@ export function analysisBodies(
   };
   const summary: EmbeddingBody[] = withVectors
     ? [
-        { kind: 'session', model_id, vector: vectorBody(analysis.session_embedding) },
+        { kind: 'session', model_id, ...vectorBody(analysis.session_embedding) },
         ...angles.map((a): EmbeddingBody => ({
           kind: 'angle',
           model_id,
           angle: a.angle,
-          vector: vectorBody(a.embedding),
+          ...vectorBody(a.embedding),
         })),
       ]
     : [];
@@ -205,7 +207,7 @@ export function analysisBodies(
             model_id,
             image_id: imageClientId(image),
             angle: image.angle,
-            vector: vectorBody(e.vector),
+            ...vectorBody(e.vector),
           },
         ]
       : [];

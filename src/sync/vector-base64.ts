@@ -1,0 +1,42 @@
+/**
+ * An embedding on the wire as base64 of its little-endian float32 bytes (the contract's `vector_f32`), the form
+ * the app sends. JSON numbers (`vector`) stay accepted. Why: a 1280-d vector is 6.8 KB of base64 against about
+ * 14 KB of 9-digit numbers, and the server reads it without parsing or validating 1280 numbers. Measured on the
+ * server's thread for a 13-vector session: UTF-8 decoding, JSON.parse and zod took 11 ms as numbers, 1.5 ms as
+ * base64. Uses the platform's `btoa`/`atob` (browsers and Node alike), so the app and the server decode the same.
+ */
+
+/** float32 bytes per value. */
+const BYTES_PER_VALUE = 4;
+
+/** `vector`'s float32 bytes, little-endian, as standard base64 (with padding). */
+export function float32ToBase64(vector: Float32Array): string {
+  const bytes = new Uint8Array(vector.length * BYTES_PER_VALUE);
+  const view = new DataView(bytes.buffer);
+  vector.forEach((value, i) => view.setFloat32(i * BYTES_PER_VALUE, value, true));
+  let binary = '';
+  // String.fromCharCode takes its arguments on the stack: a few thousand at a time stays far below its limit.
+  for (let i = 0; i < bytes.length; i += 4096) binary += String.fromCharCode(...bytes.subarray(i, i + 4096));
+  return btoa(binary);
+}
+
+/**
+ * The float32 values of `text` (base64 of little-endian float32 bytes).
+ * @throws RangeError when `text` is not base64 or its bytes are not a whole number of float32 values.
+ */
+export function float32FromBase64(text: string): Float32Array {
+  let binary: string;
+  try {
+    binary = atob(text);
+  } catch {
+    throw new RangeError('is not base64');
+  }
+  if (binary.length % BYTES_PER_VALUE !== 0) {
+    throw new RangeError(`holds ${binary.length} bytes, not a whole number of float32 values`);
+  }
+  const view = new DataView(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) view.setUint8(i, binary.charCodeAt(i));
+  return Float32Array.from({ length: binary.length / BYTES_PER_VALUE }, (_, i) =>
+    view.getFloat32(i * BYTES_PER_VALUE, true),
+  );
+}
