@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { float32LittleEndianBytes } from '../../src/sync/vector-base64.ts';
 
 /**
  * The idempotency hash of an embedding: sha256 (hex) over its model id, session id, kind, subject (image
@@ -12,12 +13,9 @@ export function embeddingIdempotencyHash(e: {
   subject: string;
   vector: Float32Array;
 }): string {
-  const bytes = new Uint8Array(e.vector.length * 4);
-  const view = new DataView(bytes.buffer);
-  e.vector.forEach((value, i) => view.setFloat32(i * 4, value, true));
   return createHash('sha256')
     .update([e.modelId, e.sessionId, e.kind, e.subject].join('\0'))
     .update('\0')
-    .update(bytes)
+    .update(float32LittleEndianBytes(e.vector))
     .digest('hex');
 }

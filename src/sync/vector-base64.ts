@@ -9,11 +9,20 @@
 /** float32 bytes per value. */
 const BYTES_PER_VALUE = 4;
 
-/** `vector`'s float32 bytes, little-endian, as standard base64 (with padding). */
-export function float32ToBase64(vector: Float32Array): string {
+/**
+ * `vector`'s float32 bytes, little-endian whatever the platform's byte order (the wire form, and what the server's
+ * idempotency hash covers): 4 bytes per value.
+ */
+export function float32LittleEndianBytes(vector: Float32Array): Uint8Array {
   const bytes = new Uint8Array(vector.length * BYTES_PER_VALUE);
   const view = new DataView(bytes.buffer);
   vector.forEach((value, i) => view.setFloat32(i * BYTES_PER_VALUE, value, true));
+  return bytes;
+}
+
+/** `vector`'s float32 bytes, little-endian, as standard base64 (with padding). */
+export function float32ToBase64(vector: Float32Array): string {
+  const bytes = float32LittleEndianBytes(vector);
   let binary = '';
   // String.fromCharCode takes its arguments on the stack: a few thousand at a time stays far below its limit.
   for (let i = 0; i < bytes.length; i += 4096) binary += String.fromCharCode(...bytes.subarray(i, i + 4096));
