@@ -109,10 +109,14 @@ export class ConsentService {
     return files;
   }
 
-  /** @throws ApiError 403 unless the participant's current consent includes `scope`. */
-  async requireScope(participantId: string, scope: ConsentScope): Promise<void> {
+  /**
+   * Reads the participant's current consent once and checks every scope of `scopes` against it.
+   * @throws ApiError 403 naming the first of `scopes` the current consent does not include.
+   */
+  async requireScopes(participantId: string, scopes: readonly ConsentScope[]): Promise<void> {
     const current = await currentConsent(this.db, participantId);
-    if (!current || !current.scopes.includes(scope)) throw consentRequired(scope);
+    const missing = scopes.find((scope) => !current?.scopes.includes(scope));
+    if (missing !== undefined) throw consentRequired(missing);
   }
 
   /**

@@ -156,7 +156,7 @@ export class ImageService {
     imageId: string,
     upload: ImageUpload,
   ): Promise<ImageUploadResponse> {
-    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.image);
+    await this.consent.requireScopes(participantId, [SCOPE_OF_UPLOAD.image]);
     const session = await findOwnSession(this.db, participantId, sessionId);
     if (!session) throw notFound('Session');
     try {

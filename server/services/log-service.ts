@@ -18,14 +18,14 @@ export class LogService {
 
   /** @throws ApiError 403 without consent scope `logs`. */
   async putLogs(participantId: string, body: LogUpload): Promise<AcceptedResponse> {
-    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.logs);
+    await this.consent.requireScopes(participantId, [SCOPE_OF_UPLOAD.logs]);
     const stored = await this.db.transaction((tx) => insertAnalysisLogs(tx, participantId, body.entries));
     return { received: body.entries.length, stored };
   }
 
   /** @throws ApiError 403 without consent scope `feedback`. */
   async putFeedback(participantId: string, body: FeedbackBody): Promise<AcceptedResponse> {
-    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.feedback);
+    await this.consent.requireScopes(participantId, [SCOPE_OF_UPLOAD.feedback]);
     const stored = await insertFeedback(this.db, participantId, body);
     return { received: 1, stored: stored ? 1 : 0 };
   }

@@ -57,9 +57,13 @@ export class SessionService {
    *   `ModelRegistry`), 409 (an image id already recorded under another angle).
    */
   async put(participantId: string, sessionId: string, body: SessionUpload): Promise<SessionUploadResponse> {
-    await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.session);
     const embeddings = body.embeddings ?? [];
-    if (embeddings.length > 0) await this.consent.requireScope(participantId, SCOPE_OF_UPLOAD.embeddings);
+    await this.consent.requireScopes(
+      participantId,
+      embeddings.length > 0
+        ? [SCOPE_OF_UPLOAD.session, SCOPE_OF_UPLOAD.embeddings]
+        : [SCOPE_OF_UPLOAD.session],
+    );
     if (body.angle_analyses?.length && !body.analysis) {
       throw badRequest('analysis', 'required when angle_analyses are sent');
     }
