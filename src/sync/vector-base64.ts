@@ -16,7 +16,7 @@ const BYTES_PER_VALUE = 4;
 export function float32LittleEndianBytes(vector: Float32Array): Uint8Array {
   const bytes = new Uint8Array(vector.length * BYTES_PER_VALUE);
   const view = new DataView(bytes.buffer);
-  vector.forEach((value, i) => view.setFloat32(i * BYTES_PER_VALUE, value, true));
+  for (let i = 0; i < vector.length; i++) view.setFloat32(i * BYTES_PER_VALUE, vector[i]!, true);
   return bytes;
 }
 
