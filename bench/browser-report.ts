@@ -8,18 +8,20 @@ export interface StageFigures {
   readonly session_ms: number;
   /** The six photos sent at once (preprocessing of one overlaps embedding of the previous); NaN if not run. */
   readonly pipelined_ms: number;
+  /** Peak resident memory of what ran the analysis, MB (`rendererPeakRssMb`); NaN if not measured. */
+  readonly peak_mb: number;
   readonly note: string;
 }
 
-export type StageSamples = Record<Exclude<keyof StageFigures, 'note'>, number[]>;
+export type StageSamples = Record<Exclude<keyof StageFigures, 'note' | 'peak_mb'>, number[]>;
 
 /** Empty sample lists, one per figure. */
 export function emptySamples(): StageSamples {
   return { decode_ms: [], quality_ms: [], preprocess_ms: [], embed_ms: [], session_ms: [], pipelined_ms: [] };
 }
 
-/** The median of each list (NaN for an empty one). */
-export function summarise(samples: StageSamples, note: string): StageFigures {
+/** The median of each list (NaN for an empty one), with the peak memory if measured. */
+export function summarise(samples: StageSamples, note: string, peakMb = Number.NaN): StageFigures {
   const m = (xs: number[]) => (xs.length ? median(xs) : Number.NaN);
   return {
     decode_ms: m(samples.decode_ms),
@@ -28,6 +30,7 @@ export function summarise(samples: StageSamples, note: string): StageFigures {
     embed_ms: m(samples.embed_ms),
     session_ms: m(samples.session_ms),
     pipelined_ms: m(samples.pipelined_ms),
+    peak_mb: peakMb,
     note,
   };
 }
@@ -50,6 +53,7 @@ const COLUMNS: readonly [Exclude<keyof StageFigures, 'note'>, string][] = [
   ['embed_ms', 'embed'],
   ['session_ms', 'session'],
   ['pipelined_ms', 'pipelined'],
+  ['peak_mb', 'peak MB'],
 ];
 
 /** Prints one row per configuration: the figures, or why it did not run. */

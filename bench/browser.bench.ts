@@ -14,6 +14,7 @@ import { buildHarness } from '../test/workers/support/build-harness.ts';
 import { DATA_DIR } from '../test/workers/support/serve.ts';
 import { appColdStart } from './browser-app-cold-start.ts';
 import { coldStart } from './browser-cold-start.ts';
+import { rendererPeakRssMb } from './browser-memory.ts';
 import type { ColdStart } from './browser-cold-start.ts';
 import { emptySamples, printTable, ratio, summarise } from './browser-report.ts';
 import type { StageFigures } from './browser-report.ts';
@@ -73,7 +74,8 @@ async function measureBrowser(dir: string, config: BrowserConfig): Promise<Stage
     }
     const pipelined = await harness.page.evaluate((u) => window.harness.analyseAndAbort(u, [], 0), urls);
     samples.pipelined_ms.push(Math.max(...pipelined.map((r) => ok(r).wall_ms)));
-    return summarise(samples, `${info.backend}, ${info.threads} thread(s)`);
+    const peakMb = await rendererPeakRssMb(harness.browser);
+    return summarise(samples, `${info.backend}, ${info.threads} thread(s)`, peakMb);
   } finally {
     await harness.close();
   }
@@ -120,6 +122,10 @@ async function main(): Promise<void> {
   const rows: [string, StageFigures | string][] = [['Node (CLI path)', await measureNode()]];
   for (const config of CONFIGS) rows.push([config.name, await measureBrowser(dir, config)]);
   printTable(rows);
+  console.log(
+    '"peak MB": the renderer process (page + its workers) at its highest, VmHWM; the Node path\'s peak RSS, ' +
+      'whole decode beside reduced, is in `npm run bench`.',
+  );
 
   const [node, wasm1, wasmThreads, webgpu] = rows.map(([, figures]) =>
     typeof figures === 'string' ? undefined : figures,
