@@ -85,7 +85,8 @@ function WithdrawButton() {
 function Sharing(props: { consent: Consent; enrolment: Enrolment | null }) {
   const { consent, enrolment } = props;
   const status = useSyncStatus();
-  const rows = [...useSessionSyncRows().values()];
+  const syncRows = useSessionSyncRows();
+  const rows = syncRows ? [...syncRows.values()] : [];
   const synced = rows.filter((r) => r.synced_at !== null).length;
   return (
     <>
@@ -95,9 +96,13 @@ function Sharing(props: { consent: Consent; enrolment: Enrolment | null }) {
       </p>
       <dl class="facts">
         <dt>Sessions</dt>
-        <dd data-testid="sync-counts" data-synced={synced} data-queued={rows.length}>
-          {synced} of {rows.length} synced
-        </dd>
+        {syncRows ? (
+          <dd data-testid="sync-counts" data-synced={synced} data-queued={rows.length}>
+            {synced} of {rows.length} synced
+          </dd>
+        ) : (
+          <dd data-testid="sync-counts">…</dd>
+        )}
         <dt>Sync</dt>
         <dd data-testid="sync-engine" data-state={status.state}>
           {engineStatusText(status)}

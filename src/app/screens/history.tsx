@@ -125,7 +125,7 @@ export function HistoryScreen() {
           )}
           <ul class="list" data-testid="session-list">
             {list.map((s) => (
-              <SessionItem key={s.session.id} summary={s} sync={syncRows.get(s.session.id)} />
+              <SessionItem key={s.session.id} summary={s} sync={syncRows?.get(s.session.id)} />
             ))}
           </ul>
           <a class="button" href={routeHref({ name: 'report' })} data-testid="open-report">

@@ -43,8 +43,8 @@ export function useSyncSettings(): LiveResult<SyncSettings> {
   return useLiveQuery(() => readSyncSettings(db), []);
 }
 
-/** Every session's sync record, by session id. */
-export function useSessionSyncRows(): Map<string, SessionSyncRow> {
+/** Every session's sync record, by session id; `null` until first read, so a count of 0 is never a guess. */
+export function useSessionSyncRows(): Map<string, SessionSyncRow> | null {
   const rows = useLiveQuery(() => db.session_sync.toArray(), []);
-  return new Map(rows.status === 'ready' ? rows.value.map((r) => [r.session_id, r]) : []);
+  return rows.status === 'ready' ? new Map(rows.value.map((r) => [r.session_id, r])) : null;
 }

@@ -68,6 +68,8 @@ export class SettingsPage extends AppPage {
 
   /** The sharing section's state (consent given: sync counts, engine state, participant). */
   async sharing(): Promise<SharingFigures> {
+    // The counts carry their figures only once the sync records are read: before, 0 would be a guess.
+    await this.page.locator('[data-testid="sync-counts"][data-queued]').waitFor();
     const counts = this.page.getByTestId('sync-counts');
     return {
       sharing: await this.page.getByTestId('sharing-state').innerText(),
