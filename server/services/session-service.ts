@@ -115,8 +115,9 @@ export class SessionService {
         };
         await upsertAngleAnalyses(tx, key, body.angle_analyses ?? []);
       }
-      // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing.
-      const known = await storedEmbeddingHashes(tx, sessionId);
+      // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing. A
+      // session this statement created has none stored yet (they reference it), so its first upload skips the read.
+      const known = session.created ? new Map<string, string>() : await storedEmbeddingHashes(tx, sessionId);
       const changed = rows.filter(
         (row) => known.get(`${row.modelId}/${row.kind}/${row.subject}`) !== row.idempotencyHash,
       );
