@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { MAX_PRECACHED_FILE_BYTES, PRECACHE_GLOB_PATTERNS } from './src/app/pwa/precache-rules.ts';
 
 /**
  * Cross-origin isolation lets onnxruntime-web run WASM threads (SharedArrayBuffer). Every server that
@@ -10,12 +11,6 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
-
-/**
- * The ONNX model (~9 MB) and the onnxruntime WASM runtime (~28 MB) must be precached too, and so must the face
- * detector's weights (`.bin`, 5.6 MB) and tfjs's WASM (0.3–0.4 MB each).
- */
-const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
 
 export default defineConfig({
   plugins: [
@@ -44,7 +39,7 @@ export default defineConfig({
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,svg,png,webmanifest,json,onnx,wasm,bin}'],
+        globPatterns: PRECACHE_GLOB_PATTERNS,
         maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
         navigateFallback: '/index.html',
         cleanupOutdatedCaches: true,

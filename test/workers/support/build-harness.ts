@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { MAX_PRECACHED_FILE_BYTES, PRECACHE_GLOB_PATTERNS } from '../../../src/app/pwa/precache-rules.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -11,14 +12,11 @@ const OUT_DIR = fileURLToPath(new URL('../../.out/', import.meta.url));
 /** The harness page's path on the server. */
 export const HARNESS_PAGE = '/test/workers/harness.html';
 
-/** The onnxruntime WASM (28 MB) and OpenCV.js (8 MB) must fit in the precache. */
-const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;
-
 /**
  * Builds `test/workers/harness.html` with the real workers and the ORT plugin, as the app is built (ES-module
  * workers, model and ORT runtime from the app's own origin), but without the app's own UI plugins, so these
  * tests depend only on the analysis code. With `serviceWorker`, a Workbox service worker (`/sw.js`, registered by
- * `harness.registerServiceWorker()`) precaches every file, as the app's does, so the page works offline.
+ * `harness.registerServiceWorker()`) precaches the files the app's does (`precache-rules.ts`), so the page works offline.
  * Takes 5–10 s on two cores; call once per test file, with a `name` of its own.
  * @returns the folder of the built harness.
  * @throws Error when the model has not been built (`npm run build:model`) or the build fails.
@@ -41,7 +39,7 @@ export async function buildHarness(options: { name: string; serviceWorker?: bool
             strategies: 'generateSW',
             manifest: false,
             workbox: {
-              globPatterns: ['**/*.{html,js,mjs,wasm,onnx,json}'],
+              globPatterns: PRECACHE_GLOB_PATTERNS,
               maximumFileSizeToCacheInBytes: MAX_PRECACHED_FILE_BYTES,
             },
           }),
