@@ -355,6 +355,13 @@ describe('upload bodies', () => {
     expect(embeddingVector(asNumbers)).toEqual(embeddingVector(asBase64));
   });
 
+  it('decodes an embedding once: the check’s values are the ones the server reads', () => {
+    const received = EmbeddingSchema.parse({ kind: 'session', model_id: MODEL, ...vectorBody(unitVector(2)) });
+    expect(embeddingVector(received)).toBe(embeddingVector(received));
+    expect(embeddingVector({ ...received })).not.toBe(embeddingVector(received));
+    expect(embeddingVector({ ...received })).toEqual(embeddingVector(received));
+  });
+
   it('refuses a vector_f32 that is not whole float32 values, not unit length, or sent beside vector', () => {
     const issue = (embedding: object) => {
       const result = EmbeddingSchema.safeParse({ kind: 'session', model_id: MODEL, ...embedding });
@@ -364,6 +371,13 @@ describe('upload bodies', () => {
     expect(issue({ vector_f32: unit })).toBeNull();
     expect(issue({ vector_f32: 'AAAAAAA=' })?.[0]).toMatch(/^vector_f32: holds 5 bytes, not a whole number/);
     expect(issue({ vector_f32: 'not base64!' })?.[0]).toMatch(/^vector_f32: /);
+    // Only the padded standard form: `atob` alone would take whitespace and a missing `=`.
+    expect(issue({ vector_f32: `${unit.slice(0, 8)} ${unit.slice(8)}` })?.[0]).toBe(
+      'vector_f32: is not padded standard base64',
+    );
+    expect(issue({ vector_f32: btoa('\0\0\x80?').replace(/=+$/, '') })?.[0]).toBe(
+      'vector_f32: is not padded standard base64',
+    );
     expect(issue({ vector_f32: btoa('\0\0\0\0') })?.[0]).toMatch(/^vector_f32: must be L2-normalised/);
     // NaN as float32 bytes (0x7fc00000, little-endian).
     expect(issue({ vector_f32: btoa('\0\0\xc0\x7f') })?.[0]).toMatch(/^vector_f32: must be L2-normalised/);

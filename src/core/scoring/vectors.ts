@@ -1,14 +1,19 @@
 /** A vector as stored (Float32Array) or as parsed from JSON (number[]). */
 export type Vector = Float32Array | readonly number[];
 
+/** `‖v‖₂`, the Euclidean length; 0 for an empty vector, NaN when a value is NaN. */
+export function l2Norm(v: Vector): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += (v[i] as number) ** 2;
+  return Math.sqrt(sum);
+}
+
 /**
  * Returns `v / ‖v‖₂` as a new Float32Array.
  * @throws Error when `v` is empty or its norm is 0 or not finite (such a vector has no direction).
  */
 export function l2Normalize(v: Vector): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += (v[i] as number) ** 2;
-  const norm = Math.sqrt(sum);
+  const norm = l2Norm(v);
   if (v.length === 0 || !Number.isFinite(norm) || norm === 0) {
     throw new Error('Cannot normalise an empty, zero or non-finite vector');
   }
