@@ -356,7 +356,11 @@ describe('upload bodies', () => {
   });
 
   it('decodes an embedding once: the check’s values are the ones the server reads', () => {
-    const received = EmbeddingSchema.parse({ kind: 'session', model_id: MODEL, ...vectorBody(unitVector(2)) });
+    const received = EmbeddingSchema.parse({
+      kind: 'session',
+      model_id: MODEL,
+      ...vectorBody(unitVector(2)),
+    });
     expect(embeddingVector(received)).toBe(embeddingVector(received));
     expect(embeddingVector({ ...received })).not.toBe(embeddingVector(received));
     expect(embeddingVector({ ...received })).toEqual(embeddingVector(received));
