@@ -48,9 +48,9 @@ export function float32FromBase64(text: string): Float32Array {
   if (binary.length % BYTES_PER_VALUE !== 0) {
     throw new RangeError(`holds ${binary.length} bytes, not a whole number of float32 values`);
   }
-  // Plain indexed loops: `Float32Array.from` with a callback plus `DataView.setUint8` per byte took 220 µs a vector against 40 µs
-  // this way (throwaway micro-bench, loaded machine): a tenth of the server thread per session in a CPU profile
-  // of bench:server.
+  // Plain indexed loops: `Float32Array.from` with a callback plus `DataView.setUint8` per byte took 220 µs a
+  // vector against 40 µs this way (throwaway micro-bench, loaded machine): a tenth of the server thread per
+  // session in a CPU profile of bench:server.
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   const view = new DataView(bytes.buffer);
