@@ -1,8 +1,8 @@
 /**
  * The client side of `npm run bench:server`: `plan.clients` participants enrol and consent, then upload sessions
- * (13 vectors each) with vectors as JSON numbers and then as `vector_f32`, images, and the first `vector_f32`
- * session again (an idempotent retry), each client one request at a
- * time over HTTP keep-alive. Runs in its own thread (`load-worker.ts`), as phones are other machines: on one
+ * (13 vectors each) with vectors as JSON numbers and then as `vector_f32`, each as fast as the answers come; then
+ * `vector_f32` sessions at a fixed pace (one per client per second), images, and the first `vector_f32` session again
+ * (an idempotent retry), each client one request at a time over HTTP keep-alive. Runs in its own thread (`load-worker.ts`), as phones are other machines: on one
  * thread with the server, building and sending bodies took the server's time.
  */
 import { createHash, randomUUID } from 'node:crypto';
@@ -31,6 +31,11 @@ export interface LoadPlan {
   readonly clients: number;
   readonly sessionsPerClient: number;
   readonly imagesPerClient: number;
+  /**
+   * Sessions each client sends at one per second after the others (0: no such phase), as phones each sending when
+   * their own session is done, not as soon as the last answer came.
+   */
+  readonly pacedSessionsPerClient: number;
 }
 
 /**
@@ -118,13 +123,19 @@ export interface PhaseResult {
   readonly extra: string;
 }
 
-/** Runs `perClient` requests on each of `clients` concurrent clients; latency per request in ms. */
+/**
+ * Runs `perClient` requests on each of `clients` concurrent clients, each client one request at a time; latency per
+ * request in ms. With `intervalMs`, client c sends its request i at `start + offset_c + i × intervalMs` (offsets spread
+ * evenly over one interval) or, if its previous answer came later, as soon as it came; latency then counts from the
+ * scheduled time, so a queue the client waited in counts too (no coordinated omission).
+ */
 async function phase(
   clients: number,
   name: string,
   perClient: number,
   request: (client: number, i: number) => Promise<Response>,
   extra: (seconds: number, requests: number) => string,
+  intervalMs?: number,
 ): Promise<PhaseResult> {
   const latencies: number[] = [];
   const errors = new Map<string | number, number>();
@@ -133,7 +144,12 @@ async function phase(
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
       for (let i = 0; i < perClient; i++) {
-        const t0 = performance.now();
+        let t0 = performance.now();
+        if (intervalMs !== undefined) {
+          const scheduled = started + ((client / clients) * intervalMs + i * intervalMs);
+          if (scheduled > t0) await new Promise((resolve) => setTimeout(resolve, scheduled - t0));
+          t0 = scheduled;
+        }
         const ok = await request(client, i).then(
           async (response) => {
             await response.arrayBuffer();
@@ -185,18 +201,19 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
     }),
   );
 
-  const sessionPhase = (form: VectorForm) => {
+  const sessionPhase = (form: VectorForm, perClient = plan.sessionsPerClient, intervalMs?: number) => {
     const bodies = clients.map(() =>
-      Array.from({ length: plan.sessionsPerClient }, () => {
+      Array.from({ length: perClient }, () => {
         const imageIds = ANGLES.map(() => randomUUID());
         return { sessionId: randomUUID(), json: JSON.stringify(session(imageIds, form)) };
       }),
     );
     const kib = (bodies[0]![0]!.json.length / 1024).toFixed(0);
+    const paced = intervalMs === undefined ? '' : `, each client one per ${intervalMs / 1000} s`;
     const result = phase(
       plan.clients,
-      `sessions (13 × ${DIMS}-d vectors as ${form === 'f32' ? 'vector_f32, the app' : 'numbers, earlier apps'}, ${kib} KiB)`,
-      plan.sessionsPerClient,
+      `sessions (13 × ${DIMS}-d vectors as ${form === 'f32' ? 'vector_f32, the app' : 'numbers, earlier apps'}, ${kib} KiB${paced})`,
+      perClient,
       (client, i) => {
         const { sessionId, json } = bodies[client]![i]!;
         clients[client]!.sessions.push(sessionId);
@@ -207,6 +224,7 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
         });
       },
       (seconds, n) => `${(n / seconds).toFixed(1)} sessions/s, ${((n * 13) / seconds).toFixed(0)} vectors/s`,
+      intervalMs,
     );
     return { bodies, result };
   };
@@ -214,6 +232,10 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
   const appForm = sessionPhase('f32');
   const f32 = await appForm.result;
   const bodies = appForm.bodies;
+  const paced =
+    plan.pacedSessionsPerClient > 0
+      ? [await sessionPhase('f32', plan.pacedSessionsPerClient, 1000).result]
+      : [];
 
   const image = stripImageMetadata(new Uint8Array(await readFile(PHOTO)));
   const sha = createHash('sha256').update(image).digest('hex');
@@ -254,5 +276,5 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
     (seconds, n) => `${(n / seconds).toFixed(1)} sessions/s`,
   );
 
-  return [numbers, f32, images, retried];
+  return [numbers, f32, ...paced, images, retried];
 }

@@ -1,26 +1,35 @@
 /**
- * The `VALUES` list of a multi-row statement: `(…), (…)` with numbered placeholders, and the parameters in order, so
- * a session's rows of one kind go to the database in one statement (one round through PGlite's single lock instead of
- * one per row).
- * @param rows one array of values per row, each as long as `casts`.
- * @param casts per column, the cast after its placeholder (`'::uuid'`, `'::text[]'`) or `''`.
- * @param firstParam number of the first placeholder (1 unless parameters come before the list).
- * @throws RangeError when a row's length differs from `casts`'.
+ * The parameters of one statement being built from fragments: each value gets the next `$n` placeholder, so the
+ * repositories' fragments (a `VALUES` list, a data-modifying CTE) can be joined into one statement without their
+ * numbering colliding. One statement is one round through PGlite's single lock instead of one per row or per table.
  */
-export function valuesList(
-  rows: readonly (readonly unknown[])[],
-  casts: readonly string[],
-  firstParam = 1,
-): { sql: string; params: unknown[] } {
-  const params: unknown[] = [];
-  const tuples = rows.map((row) => {
-    if (row.length !== casts.length)
-      throw new RangeError(`row of ${row.length} values, ${casts.length} columns`);
-    const placeholders = row.map((value, i) => {
-      params.push(value);
-      return `$${firstParam + params.length - 1}${casts[i]}`;
-    });
-    return `(${placeholders.join(', ')})`;
-  });
-  return { sql: tuples.join(', '), params };
+export class StatementParameters {
+  /** The values in placeholder order (`values[0]` is `$1`), as the drivers' `query(sql, params)` takes them. */
+  readonly values: unknown[] = [];
+
+  /**
+   * The placeholder of `value`, with its cast.
+   * @param cast `'::uuid'`, `'::text[]'` or `''`: a parameter in a `SELECT` list (not a `VALUES` list) needs its
+   *   cast for every column that is not text, since Postgres types an unknown output column as text.
+   */
+  add(value: unknown, cast = ''): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast}`;
+  }
+
+  /**
+   * A `VALUES` list, `(…), (…)`, of one tuple per row.
+   * @param rows one array of values per row, each as long as `casts`.
+   * @param casts per column, the cast after its placeholder, as in `add`.
+   * @throws RangeError when a row's length differs from `casts`'.
+   */
+  rows(rows: readonly (readonly unknown[])[], casts: readonly string[]): string {
+    return rows
+      .map((row) => {
+        if (row.length !== casts.length)
+          throw new RangeError(`row of ${row.length} values, ${casts.length} columns`);
+        return `(${row.map((value, i) => this.add(value, casts[i])).join(', ')})`;
+      })
+      .join(', ');
+  }
 }

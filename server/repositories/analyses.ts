@@ -1,19 +1,34 @@
 import type { AngleAnalysisBody, SessionAnalysisBody } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
-import { valuesList } from '../db/values.ts';
+import type { StatementParameters } from '../db/values.ts';
 
-/** Inserts or replaces the session's analysis for its model and analysis version. */
-export async function upsertSessionAnalysis(
-  db: Queryable,
-  sessionId: string,
-  participantId: string,
+/** Which session analysis (session, model and analysis version) rows belong to, and whose it is. */
+export interface AnalysisKey {
+  readonly sessionId: string;
+  readonly participantId: string;
+  readonly modelId: string;
+  readonly analysisVersion: string;
+}
+
+/**
+ * A data-modifying CTE body that inserts or replaces the session's analysis for its model and analysis version when
+ * `guard` (an SQL condition) holds.
+ */
+export function upsertSessionAnalysisSql(
+  p: StatementParameters,
+  key: AnalysisKey,
   a: SessionAnalysisBody,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO session_analysis (session_id, participant_id, model_id, analysis_version, overall_score,
+  guard: string,
+): string {
+  return `INSERT INTO session_analysis (session_id, participant_id, model_id, analysis_version, overall_score,
        variation_level, angle_aware_score, session_quality_score, analysis_confidence_score,
        image_quality_summary, baseline_used, comparison_layers_used)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::text[])
+     SELECT ${p.add(key.sessionId)}, ${p.add(key.participantId, '::uuid')}, ${p.add(key.modelId)},
+            ${p.add(key.analysisVersion)}, ${p.add(a.overall_score, '::float8')}, ${p.add(a.variation_level)},
+            ${p.add(a.angle_aware_score, '::float8')}, ${p.add(a.session_quality_score, '::float8')},
+            ${p.add(a.analysis_confidence_score, '::float8')}, ${p.add(JSON.stringify(a.image_quality_summary), '::jsonb')},
+            ${p.add(JSON.stringify(a.baseline_used), '::jsonb')}, ${p.add(a.comparison_layers_used, '::text[]')}
+     WHERE ${guard}
      ON CONFLICT (session_id, model_id, analysis_version) DO UPDATE SET
        overall_score = EXCLUDED.overall_score,
        variation_level = EXCLUDED.variation_level,
@@ -22,37 +37,23 @@ export async function upsertSessionAnalysis(
        analysis_confidence_score = EXCLUDED.analysis_confidence_score,
        image_quality_summary = EXCLUDED.image_quality_summary,
        baseline_used = EXCLUDED.baseline_used,
-       comparison_layers_used = EXCLUDED.comparison_layers_used`,
-    [
-      sessionId,
-      participantId,
-      a.model_id,
-      a.analysis_version,
-      a.overall_score,
-      a.variation_level,
-      a.angle_aware_score,
-      a.session_quality_score,
-      a.analysis_confidence_score,
-      JSON.stringify(a.image_quality_summary),
-      JSON.stringify(a.baseline_used),
-      a.comparison_layers_used,
-    ],
-  );
+       comparison_layers_used = EXCLUDED.comparison_layers_used`;
 }
 
 /**
- * Inserts or replaces the angles' analyses under the given session analysis (model and version), in one statement;
- * each angle may appear once. The change engine's fields that a body leaves out (analyses before `bcd-2.0.0`) are
- * stored as null: not recorded.
+ * A data-modifying CTE body that inserts or replaces the angles' analyses under the session analysis `key` when
+ * `guard` (an SQL condition) holds; each angle may appear once, and `angles` is not empty. The change engine's fields
+ * that a body leaves out (analyses before `bcd-2.0.0`) are stored as null: not recorded. The session analysis they
+ * reference may be written by the same statement: foreign keys are checked at its end.
  */
-export async function upsertAngleAnalyses(
-  db: Queryable,
-  key: { sessionId: string; participantId: string; modelId: string; analysisVersion: string },
+export function upsertAngleAnalysesSql(
+  p: StatementParameters,
+  key: AnalysisKey,
   angles: readonly AngleAnalysisBody[],
-): Promise<void> {
-  if (angles.length === 0) return;
+  guard: string,
+): string {
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
-  const values = valuesList(
+  const values = p.rows(
     angles.map((a) => [
       key.sessionId,
       key.participantId,
@@ -94,11 +95,10 @@ export async function upsertAngleAnalyses(
       '::jsonb',
     ],
   );
-  await db.query(
-    `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
+  return `INSERT INTO angle_analysis (session_id, participant_id, model_id, analysis_version, angle, image_count,
        change_score, variation_level, baseline_sessions, angle_quality_score, change_method, change_map_rows,
        change_map_cols, change_map_cells, changed_area_fraction, registration, noise_floor, reference_comparisons)
-     VALUES ${values.sql}
+     SELECT * FROM (VALUES ${values}) AS sent WHERE ${guard}
      ON CONFLICT (session_id, model_id, analysis_version, angle) DO UPDATE SET
        image_count = EXCLUDED.image_count,
        change_score = EXCLUDED.change_score,
@@ -112,9 +112,7 @@ export async function upsertAngleAnalyses(
        changed_area_fraction = EXCLUDED.changed_area_fraction,
        registration = EXCLUDED.registration,
        noise_floor = EXCLUDED.noise_floor,
-       reference_comparisons = EXCLUDED.reference_comparisons`,
-    values.params,
-  );
+       reference_comparisons = EXCLUDED.reference_comparisons`;
 }
 
 /** Whether any analysis of the session is stored. */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/database.ts';
-import { valuesList } from '../db/values.ts';
+import { StatementParameters } from '../db/values.ts';
 
 export interface EmbeddingValues {
   readonly participantId: string;
@@ -43,13 +43,14 @@ export async function ensureEmbeddingIndex(db: Queryable, dimensions: number): P
   await db.query('SELECT bcd_ensure_embedding_index($1)', [dimensions]);
 }
 
-/** Idempotency hashes of the session's stored embeddings, keyed `model/kind/subject`. */
-export async function storedEmbeddingHashes(db: Queryable, sessionId: string): Promise<Map<string, string>> {
-  const rows = await db.query<{ key: string; idempotency_hash: string }>(
-    `SELECT model_id || '/' || kind || '/' || subject AS key, idempotency_hash FROM embeddings WHERE session_id = $1`,
-    [sessionId],
-  );
-  return new Map(rows.map((row) => [row.key, row.idempotency_hash]));
+/**
+ * A scalar subquery: the idempotency hashes of the session's stored embeddings as a jsonb object keyed
+ * `model/kind/subject` (`{}` when none).
+ * @param sessionId the placeholder of the session id, from the statement's `StatementParameters`.
+ */
+export function storedEmbeddingHashesSql(sessionId: string): string {
+  return `(SELECT coalesce(jsonb_object_agg(model_id || '/' || kind || '/' || subject, idempotency_hash), '{}')
+           FROM embeddings WHERE session_id = ${sessionId})`;
 }
 
 /**
@@ -59,7 +60,8 @@ export async function storedEmbeddingHashes(db: Queryable, sessionId: string): P
  */
 export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingValues[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const values = valuesList(
+  const p = new StatementParameters();
+  const values = p.rows(
     rows.map((r) => [
       r.participantId,
       r.sessionId,
@@ -76,7 +78,7 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
   const changed = await db.query(
     `INSERT INTO embeddings (participant_id, session_id, kind, image_id, angle, model_id, dimensions, embedding,
                              idempotency_hash)
-     VALUES ${values.sql}
+     VALUES ${values}
      ON CONFLICT (session_id, model_id, kind, subject) DO UPDATE SET
        image_id = EXCLUDED.image_id,
        angle = EXCLUDED.angle,
@@ -86,7 +88,7 @@ export async function upsertEmbeddings(db: Queryable, rows: readonly EmbeddingVa
        updated_at = now()
      WHERE embeddings.idempotency_hash <> EXCLUDED.idempotency_hash
      RETURNING id`,
-    values.params,
+    p.values,
   );
   return changed.length;
 }

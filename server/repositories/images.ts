@@ -1,6 +1,6 @@
 import type { FacesInImage, ImageQuality } from '../../src/sync/contract.ts';
 import type { Queryable } from '../db/database.ts';
-import { valuesList } from '../db/values.ts';
+import type { StatementParameters } from '../db/values.ts';
 
 export interface ImageRow {
   readonly session_id: string;
@@ -33,16 +33,16 @@ export interface ImageQualityValues {
 }
 
 /**
- * Records the images' angles and quality figures (announced in a session body), in one statement. Each image id may
- * appear once. Returns the ids recorded; an image already recorded under another angle is left unchanged and
- * missing from the answer.
+ * A data-modifying CTE body that records the images' angles and quality figures (announced in a session body) when
+ * `guard` (an SQL condition) holds, returning the ids recorded: an image already recorded under another angle is left
+ * unchanged and missing from the answer. Each image id may appear once; `images` is not empty.
  */
-export async function upsertImageQualities(
-  db: Queryable,
+export function upsertImageQualitiesSql(
+  p: StatementParameters,
   images: readonly ImageQualityValues[],
-): Promise<Set<string>> {
-  if (images.length === 0) return new Set();
-  const values = valuesList(
+  guard: string,
+): string {
+  const values = p.rows(
     images.map((image) => [
       image.sessionId,
       image.imageId,
@@ -57,10 +57,9 @@ export async function upsertImageQualities(
     ]),
     ['', '', '::uuid', '', '::float8', '::float8', '::float8', '::float8', '::float8', '::text[]'],
   );
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO images (session_id, id, participant_id, angle, image_quality_score, blur_score, brightness,
+  return `INSERT INTO images (session_id, id, participant_id, angle, image_quality_score, blur_score, brightness,
                          contrast, clipped_fraction, quality_flags)
-     VALUES ${values.sql}
+     SELECT * FROM (VALUES ${values}) AS announced WHERE ${guard}
      ON CONFLICT (session_id, id) DO UPDATE SET
        image_quality_score = EXCLUDED.image_quality_score,
        blur_score = EXCLUDED.blur_score,
@@ -69,10 +68,7 @@ export async function upsertImageQualities(
        clipped_fraction = EXCLUDED.clipped_fraction,
        quality_flags = EXCLUDED.quality_flags
      WHERE images.angle = EXCLUDED.angle
-     RETURNING id`,
-    values.params,
-  );
-  return new Set(rows.map((row) => row.id));
+     RETURNING id`;
 }
 
 export interface StoredImageValues {

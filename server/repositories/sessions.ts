@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/database.ts';
+import type { StatementParameters } from '../db/values.ts';
 
 export interface SessionRow {
   readonly id: string;
@@ -19,23 +20,21 @@ export interface SessionValues {
 }
 
 /**
- * Inserts or updates a session of `participantId`. Returns `{created}`, or null when the id belongs to
- * another participant (left untouched).
+ * A data-modifying CTE body that inserts or updates a session of `participantId` and returns `id, created`: no row
+ * when the id belongs to another participant (left untouched), so the statement's other fragments can be guarded
+ * on that row (`writeSessionRecord`).
  */
-export async function upsertSession(db: Queryable, s: SessionValues): Promise<{ created: boolean } | null> {
-  const [row] = await db.query<{ created: boolean }>(
-    `INSERT INTO sessions (id, participant_id, captured_at, angles_expected, images_expected)
-     VALUES ($1, $2, $3::timestamptz, $4::text[], $5)
+export function upsertSessionSql(p: StatementParameters, s: SessionValues): string {
+  return `INSERT INTO sessions (id, participant_id, captured_at, angles_expected, images_expected)
+     VALUES (${p.add(s.id)}, ${p.add(s.participantId, '::uuid')}, ${p.add(s.capturedAt, '::timestamptz')},
+             ${p.add(s.anglesExpected, '::text[]')}, ${p.add(s.imagesExpected, '::int')})
      ON CONFLICT (id) DO UPDATE SET
        captured_at = EXCLUDED.captured_at,
        angles_expected = EXCLUDED.angles_expected,
        images_expected = EXCLUDED.images_expected,
        updated_at = now()
      WHERE sessions.participant_id = EXCLUDED.participant_id
-     RETURNING (xmax = 0) AS created`,
-    [s.id, s.participantId, s.capturedAt, s.anglesExpected, s.imagesExpected],
-  );
-  return row ?? null;
+     RETURNING id, (xmax = 0) AS created`;
 }
 
 /** The session if it belongs to `participantId`, else null. */

@@ -6,18 +6,18 @@ import {
   type SessionUploadResponse,
 } from '../../src/sync/contract.ts';
 import type { EmbeddingIndex } from '../config.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { hasSessionAnalysis, upsertAngleAnalyses, upsertSessionAnalysis } from '../repositories/analyses.ts';
+import { hasSessionAnalysis } from '../repositories/analyses.ts';
 import {
   countSessionEmbeddings,
   ensureEmbeddingIndex,
-  storedEmbeddingHashes,
   upsertEmbeddings,
   type EmbeddingValues,
 } from '../repositories/embeddings.ts';
-import { countReceivedImages, upsertImageQualities } from '../repositories/images.ts';
-import { findOwnSession, upsertSession } from '../repositories/sessions.ts';
+import { countReceivedImages } from '../repositories/images.ts';
+import { writeSessionRecord } from '../repositories/session-record.ts';
+import { findOwnSession } from '../repositories/sessions.ts';
 import type { ConsentService } from './consent-service.ts';
 import { embeddingIdempotencyHash } from './embedding-hash.ts';
 import type { ModelRegistry } from './model-registry.ts';
@@ -96,36 +96,39 @@ export class SessionService {
     for (const dims of new Set(rows.map((r) => r.vector.length))) await this.ensureIndex(dims);
 
     return this.db.transaction(async (tx) => {
-      const session = await upsertSession(tx, {
-        id: sessionId,
-        participantId,
-        capturedAt: body.captured_at,
-        anglesExpected: body.angles_expected,
-        imagesExpected: body.images_expected,
-      });
-      if (!session) throw notFound('Session');
-      const imagesRecorded = await this.recordImages(tx, participantId, sessionId, body);
-      if (body.analysis) {
-        await upsertSessionAnalysis(tx, sessionId, participantId, body.analysis);
-        const key = {
-          sessionId,
+      const images = body.images ?? [];
+      const written = await writeSessionRecord(tx, {
+        session: {
+          id: sessionId,
           participantId,
-          modelId: body.analysis.model_id,
-          analysisVersion: body.analysis.analysis_version,
-        };
-        await upsertAngleAnalyses(tx, key, body.angle_analyses ?? []);
+          capturedAt: body.captured_at,
+          anglesExpected: body.angles_expected,
+          imagesExpected: body.images_expected,
+        },
+        images: images.map((image) => ({
+          sessionId,
+          imageId: image.image_id,
+          participantId,
+          angle: image.angle,
+          quality: image.quality,
+        })),
+        ...(body.analysis && { analysis: { session: body.analysis, angles: body.angle_analyses ?? [] } }),
+      });
+      if (!written) throw notFound('Session');
+      const i = images.findIndex((image) => !written.recordedImageIds.has(image.image_id));
+      if (i >= 0) {
+        throw conflict(`images.${i}.angle`, `Image ${images[i]!.image_id} is stored under another angle`);
       }
-      // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing. A
-      // session this statement created has none stored yet (they reference it), so its first upload skips the read.
-      const known = session.created ? new Map<string, string>() : await storedEmbeddingHashes(tx, sessionId);
+      // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing.
       const changed = rows.filter(
-        (row) => known.get(`${row.modelId}/${row.kind}/${row.subject}`) !== row.idempotencyHash,
+        (row) =>
+          written.embeddingHashes.get(`${row.modelId}/${row.kind}/${row.subject}`) !== row.idempotencyHash,
       );
       const stored = await upsertEmbeddings(tx, changed);
       return {
         session_id: sessionId,
-        created: session.created,
-        images_recorded: imagesRecorded,
+        created: written.created,
+        images_recorded: images.length,
         analysis_recorded: body.analysis !== undefined,
         angle_analyses_recorded: body.analysis ? (body.angle_analyses?.length ?? 0) : 0,
         embeddings_stored: stored,
@@ -155,29 +158,6 @@ export class SessionService {
       embeddings,
       error: session.last_error,
     };
-  }
-
-  private async recordImages(
-    tx: Queryable,
-    participantId: string,
-    sessionId: string,
-    body: SessionUpload,
-  ): Promise<number> {
-    const images = body.images ?? [];
-    const recorded = await upsertImageQualities(
-      tx,
-      images.map((image) => ({
-        sessionId,
-        imageId: image.image_id,
-        participantId,
-        angle: image.angle,
-        quality: image.quality,
-      })),
-    );
-    const i = images.findIndex((image) => !recorded.has(image.image_id));
-    if (i >= 0)
-      throw conflict(`images.${i}.angle`, `Image ${images[i]!.image_id} is stored under another angle`);
-    return images.length;
   }
 
   private async ensureIndex(dims: number): Promise<void> {

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertAngleAnalyses } from '../../server/repositories/analyses.ts';
+import { writeSessionRecord } from '../../server/repositories/session-record.ts';
 import { fromVectorLiteral, nearestEmbeddings } from '../../server/repositories/embeddings.ts';
 import { vectorBody } from '../../src/app/sync/payloads.ts';
 import { API_PATHS, type AngleAnalysisBody } from '../../src/sync/contract.ts';
@@ -179,7 +179,13 @@ describe('sync server ingest (embedded store)', () => {
     }
 
     // The table's constraints hold for writers that skip the contract.
-    const key = { sessionId: current, participantId: p.id, modelId: MODEL_ID, analysisVersion: 'bcd-2.0.0' };
+    const session = {
+      id: current,
+      participantId: p.id,
+      capturedAt: body.captured_at,
+      anglesExpected: body.angles_expected,
+      imagesExpected: body.images_expected,
+    };
     const front = body.angle_analyses![0]!;
     const refused: Partial<AngleAnalysisBody>[] = [
       { change_map: { rows: 2, cols: 2, cells: [1, 2, 3] } },
@@ -192,7 +198,11 @@ describe('sync server ingest (embedded store)', () => {
     ];
     for (const fields of refused) {
       await expect(
-        harness.store.database.transaction((tx) => upsertAngleAnalyses(tx, key, [{ ...front, ...fields }])),
+        writeSessionRecord(harness.store.database, {
+          session,
+          images: [],
+          analysis: { session: body.analysis!, angles: [{ ...front, ...fields }] },
+        }),
         JSON.stringify(fields).slice(0, 80),
       ).rejects.toThrow(/check constraint/);
     }
