@@ -1,7 +1,7 @@
 /**
  * The client side of `npm run bench:server`: `plan.clients` participants enrol and consent, then upload sessions
  * (13 vectors each) with vectors as JSON numbers and then as `vector_f32`, each as fast as the answers come; then
- * `vector_f32` sessions at a fixed pace (one per client per second), images, and the first `vector_f32` session again
+ * `vector_f32` sessions at fixed rates (`plan.pacedRates`), images, and the first `vector_f32` session again
  * (an idempotent retry), each client one request at a time over HTTP keep-alive. Runs in its own thread (`load-worker.ts`), as phones are other machines: on one
  * thread with the server, building and sending bodies took the server's time.
  */
@@ -32,9 +32,12 @@ export interface LoadPlan {
   readonly sessionsPerClient: number;
   readonly imagesPerClient: number;
   /**
-   * Sessions each client sends at one per second after the others (0: no such phase), as phones each sending when
-   * their own session is done, not as soon as the last answer came.
+   * Paced phases, one per rate: sessions/s offered by all clients together, each client sending at a fixed interval
+   * (clients ÷ rate seconds), as phones each sending when their own session is done, not as soon as the last answer
+   * came. Empty: no such phase.
    */
+  readonly pacedRates: readonly number[];
+  /** Sessions each client sends in each paced phase. */
   readonly pacedSessionsPerClient: number;
 }
 
@@ -209,7 +212,10 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
       }),
     );
     const kib = (bodies[0]![0]!.json.length / 1024).toFixed(0);
-    const paced = intervalMs === undefined ? '' : `, each client one per ${intervalMs / 1000} s`;
+    const paced =
+      intervalMs === undefined
+        ? ''
+        : `, ${((plan.clients * 1000) / intervalMs).toFixed(0)} sessions/s offered`;
     const result = phase(
       plan.clients,
       `sessions (13 × ${DIMS}-d vectors as ${form === 'f32' ? 'vector_f32, the app' : 'numbers, earlier apps'}, ${kib} KiB${paced})`,
@@ -232,10 +238,10 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
   const appForm = sessionPhase('f32');
   const f32 = await appForm.result;
   const bodies = appForm.bodies;
-  const paced =
-    plan.pacedSessionsPerClient > 0
-      ? [await sessionPhase('f32', plan.pacedSessionsPerClient, 1000).result]
-      : [];
+  const paced: PhaseResult[] = [];
+  for (const rate of plan.pacedRates) {
+    paced.push(await sessionPhase('f32', plan.pacedSessionsPerClient, (plan.clients * 1000) / rate).result);
+  }
 
   const image = stripImageMetadata(new Uint8Array(await readFile(PHOTO)));
   const sha = createHash('sha256').update(image).digest('hex');
