@@ -43,9 +43,14 @@ export async function ensureEmbeddingIndex(db: Queryable, dimensions: number): P
   await db.query('SELECT bcd_ensure_embedding_index($1)', [dimensions]);
 }
 
+/** The key of an embedding within its session, `model/kind/subject`, as `storedEmbeddingHashesSql` builds it. */
+export function embeddingKey(e: Pick<EmbeddingValues, 'modelId' | 'kind' | 'subject'>): string {
+  return `${e.modelId}/${e.kind}/${e.subject}`;
+}
+
 /**
  * A scalar subquery: the idempotency hashes of the session's stored embeddings as a jsonb object keyed
- * `model/kind/subject` (`{}` when none).
+ * `model/kind/subject` (`embeddingKey`; `{}` when none).
  * @param sessionId the placeholder of the session id, from the statement's `StatementParameters`.
  */
 export function storedEmbeddingHashesSql(sessionId: string): string {

@@ -23,7 +23,7 @@ export interface WrittenSessionRecord {
   readonly created: boolean;
   /** Ids of the images recorded: an id missing from it is recorded under another angle (left unchanged). */
   readonly recordedImageIds: ReadonlySet<string>;
-  /** Idempotency hashes of the vectors stored before this statement, keyed `model/kind/subject`; empty if created. */
+  /** Idempotency hashes of the vectors stored before this statement, keyed by `embeddingKey`; empty if created. */
   readonly embeddingHashes: ReadonlyMap<string, string>;
 }
 

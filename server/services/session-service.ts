@@ -11,6 +11,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { hasSessionAnalysis } from '../repositories/analyses.ts';
 import {
   countSessionEmbeddings,
+  embeddingKey,
   ensureEmbeddingIndex,
   upsertEmbeddings,
   type EmbeddingValues,
@@ -121,8 +122,7 @@ export class SessionService {
       }
       // Only new or changed vectors are sent to the database: a retried upload writes and transfers nothing.
       const changed = rows.filter(
-        (row) =>
-          written.embeddingHashes.get(`${row.modelId}/${row.kind}/${row.subject}`) !== row.idempotencyHash,
+        (row) => written.embeddingHashes.get(embeddingKey(row)) !== row.idempotencyHash,
       );
       const stored = await upsertEmbeddings(tx, changed);
       return {
