@@ -211,7 +211,7 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
         return { sessionId: randomUUID(), json: JSON.stringify(session(imageIds, form)) };
       }),
     );
-    const kib = (bodies[0]![0]!.json.length / 1024).toFixed(0);
+    const kib = ((bodies[0]?.[0]?.json.length ?? 0) / 1024).toFixed(0);
     const paced =
       intervalMs === undefined
         ? ''
@@ -239,7 +239,7 @@ export async function runLoad(plan: LoadPlan): Promise<PhaseResult[]> {
   const f32 = await appForm.result;
   const bodies = appForm.bodies;
   const paced: PhaseResult[] = [];
-  for (const rate of plan.pacedRates) {
+  for (const rate of plan.pacedSessionsPerClient > 0 ? plan.pacedRates : []) {
     paced.push(await sessionPhase('f32', plan.pacedSessionsPerClient, (plan.clients * 1000) / rate).result);
   }
 
