@@ -162,6 +162,11 @@ async function main(): Promise<void> {
     `  reload → a 12 MP photo added, analysed, its Results shown: ${app.first_result_ms.toFixed(0)} ms ` +
       `(harness page, first analysis only: ${cold.first_analysis_ms.toFixed(0)} ms)`,
   );
+  console.log(
+    `    of which the capture check on adding the photo ${app.capture_check_ms.toFixed(0)}, the app's logged ` +
+      `analysis ${app.analysis_ms.toFixed(0)} (scoring against the earlier reloads' sessions ` +
+      `${app.scoring_ms.toFixed(0)}), medians`,
+  );
 }
 
 // A plain message, not a stack: OpenCV.js (loaded by the CLI path) rethrows uncaught errors with its own source.
