@@ -20,23 +20,29 @@ export interface AppColdStart {
   readonly samples: readonly number[];
 }
 
-/** The app's newest analysis log (Dexie database `bcd`, table `analysis_logs`; `src/app/db/schema.ts`). */
+/**
+ * The app's newest analysis log (Dexie database `bcd`, table `analysis_logs`; `src/app/db/schema.ts`).
+ * @throws Error when the database lacks the table (renamed) or holds no log.
+ */
 function newestAnalysisLog(): Promise<{ total_ms: number; scoring_ms: number }> {
   return new Promise((resolve, reject) => {
     const open = indexedDB.open('bcd');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const cursor = open.result
-        .transaction('analysis_logs')
-        .objectStore('analysis_logs')
-        .openCursor(null, 'prev');
-      cursor.onerror = () => reject(cursor.error);
-      cursor.onsuccess = () => {
-        const row = cursor.result?.value as { total_ms: number; scoring_ms: number } | undefined;
-        open.result.close();
-        if (row) resolve(row);
-        else reject(new Error('the app logged no analysis'));
-      };
+      const db = open.result;
+      try {
+        const cursor = db.transaction('analysis_logs').objectStore('analysis_logs').openCursor(null, 'prev');
+        cursor.onerror = () => reject(cursor.error);
+        cursor.onsuccess = () => {
+          const row = cursor.result?.value as { total_ms: number; scoring_ms: number } | undefined;
+          db.close();
+          if (row) resolve(row);
+          else reject(new Error('the app logged no analysis'));
+        };
+      } catch (err) {
+        db.close();
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     };
   });
 }
