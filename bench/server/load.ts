@@ -2,8 +2,9 @@
  * The client side of `npm run bench:server`: `plan.clients` participants enrol and consent, then upload sessions
  * (13 vectors each) with vectors as JSON numbers and then as `vector_f32`, each as fast as the answers come; then
  * `vector_f32` sessions at fixed rates (`plan.pacedRates`), images, and the first `vector_f32` session again
- * (an idempotent retry), each client one request at a time over HTTP keep-alive. Runs in its own thread (`load-worker.ts`), as phones are other machines: on one
- * thread with the server, building and sending bodies took the server's time.
+ * (an idempotent retry), each client one request at a time over HTTP keep-alive. Runs in its own thread
+ * (`load-worker.ts`), as phones are other machines: on one thread with the server, building and sending bodies took
+ * the server's time.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

@@ -51,7 +51,7 @@ export function embeddingKey(e: Pick<EmbeddingValues, 'modelId' | 'kind' | 'subj
 /**
  * A scalar subquery: the idempotency hashes of the session's stored embeddings as a jsonb object keyed
  * `model/kind/subject` (`embeddingKey`; `{}` when none).
- * @param sessionId the placeholder of the session id, from the statement's `StatementParameters`.
+ * @param sessionId the positional parameter (`$n`) of the session id, from the statement's `StatementParameters`.
  */
 export function storedEmbeddingHashesSql(sessionId: string): string {
   return `(SELECT coalesce(jsonb_object_agg(model_id || '/' || kind || '/' || subject, idempotency_hash), '{}')

@@ -30,7 +30,7 @@ export interface WrittenSessionRecord {
 /**
  * Writes the session row, its images' quality figures and its analyses in one statement (one data-modifying CTE per
  * table, `upsert…Sql` in each table's repository), and reads back what the vectors' upsert needs. The statement
- * replaced six, one per table and the hash read: each was a round through PGlite's single lock and the event loop,
+ * replaced five, one per table, and the hash read: each was a round through PGlite's single lock and the event loop,
  * and a session's writes held the lock for all six (`npm run bench:server`, figures in server/README.md).
  * Every fragment but the session's is guarded on the session row the statement wrote, so a session id of another
  * participant writes nothing anywhere.

@@ -20,7 +20,7 @@ export interface SessionValues {
 }
 
 /**
- * A data-modifying CTE body that inserts or updates a session of `participantId` and returns `id, created`: no row
+ * A data-modifying CTE body that inserts or updates a session of `participantId` and returns `created`: no row
  * when the id belongs to another participant (left untouched), so the statement's other fragments can be guarded
  * on that row (`writeSessionRecord`).
  */
@@ -34,7 +34,7 @@ export function upsertSessionSql(p: StatementParameters, s: SessionValues): stri
        images_expected = EXCLUDED.images_expected,
        updated_at = now()
      WHERE sessions.participant_id = EXCLUDED.participant_id
-     RETURNING id, (xmax = 0) AS created`;
+     RETURNING (xmax = 0) AS created`;
 }
 
 /** The session if it belongs to `participantId`, else null. */
