@@ -101,12 +101,16 @@ describe('analysis client in Chromium, WASM, one thread (not cross-origin isolat
     expect(harness.errors).toEqual([]);
   });
 
-  it('checks quality alone, and refuses a bad file there too', async () => {
+  it('reports the capture check before the model embeds the photo, and refuses a bad file before any check', async () => {
     const good = await harness.page.evaluate(() =>
-      window.harness.checkQuality('/data/photos/kphotoalbum__jesper_2.jpg'),
+      window.harness.captureCheck('/data/photos/kphotoalbum__jesper_2.jpg'),
     );
-    expect(good).toEqual({ ok: true, width: 800, height: 532 });
-    const bad = await harness.page.evaluate(() => window.harness.checkQuality('/data/bad/text-renamed.jpg'));
+    expect(good).toMatchObject({ ok: true, width: 800, height: 532, alignment: null });
+    if (!good.ok) throw new Error(good.message);
+    expect(good.events.indexOf('check')).toBeGreaterThan(good.events.indexOf('preparing'));
+    expect(good.events.indexOf('check')).toBeLessThan(good.events.indexOf('embedding'));
+    expect(good.events.at(-1)).toBe('done');
+    const bad = await harness.page.evaluate(() => window.harness.captureCheck('/data/bad/text-renamed.jpg'));
     expect(bad).toMatchObject({ ok: false, name: 'AnalysisError', code: 'not_an_image' });
   });
 

@@ -136,7 +136,7 @@ describe('the change engine in the preprocess worker (Chromium)', () => {
 
   it('says at capture time whether a photo will line up with the angle’s latest reference', async () => {
     const reference = PLANS[1]!.photos.front!;
-    const same = await harness.page.evaluate(([u, r]) => window.harness.checkAlignment(u, r), [
+    const same = await harness.page.evaluate(([u, r]) => window.harness.captureCheck(u, r), [
       PLANS[2]!.photos.front!,
       reference,
     ] as const);
@@ -144,7 +144,7 @@ describe('the change engine in the preprocess worker (Chromium)', () => {
       ok: true,
       alignment: { method: expect.stringMatching(/^ecc_|^features_/) },
     });
-    const other = await harness.page.evaluate(([u, r]) => window.harness.checkAlignment(u, r), [
+    const other = await harness.page.evaluate(([u, r]) => window.harness.captureCheck(u, r), [
       '/data/photos/opencv-doc__fruits.jpg',
       reference,
     ] as const);

@@ -3,6 +3,7 @@ import type {
   AnalysisClient,
   AnalysisClientOptions,
   AnalysisStage,
+  CaptureCheck,
   ImageAnalysis,
   ModelInfo,
 } from '../../src/app/analysis/client.ts';
@@ -72,7 +73,18 @@ export interface Harness {
   start(options?: AnalysisClientOptions): void;
   info(): Promise<ModelInfo & { crossOriginIsolated: boolean }>;
   analyse(url: string): Promise<HarnessAnalysis | HarnessFailure>;
-  checkQuality(url: string): Promise<{ ok: true; width: number; height: number } | HarnessFailure>;
+  /**
+   * `AnalysisClient.analyseImage` of `url` (with `referenceUrl`'s change raster as the reference when given): the
+   * capture check it reports through `onCheck`, and the order of its `onCheck` and `onProgress` calls (`check`, then
+   * the stages' names).
+   */
+  captureCheck(
+    url: string,
+    referenceUrl?: string,
+  ): Promise<
+    | { ok: true; width: number; height: number; alignment: Registration | null; events: string[] }
+    | HarnessFailure
+  >;
   /**
    * Analyses `url` after the browser re-encoded it as a JPEG of `quality` (0–1), scaled by `scale`: what sharing a
    * photo through another app does to it.
@@ -111,11 +123,6 @@ export interface Harness {
       }
     | HarnessFailure
   >;
-  /** `AnalysisClient.checkQuality` of `url` with `referenceUrl`'s change raster as the reference. */
-  checkAlignment(
-    url: string,
-    referenceUrl: string,
-  ): Promise<{ ok: true; alignment: Registration | null } | HarnessFailure>;
   /**
    * The faces worker's `find` (as the upload prepares a photo) on `url`: one warm-up search (the detector loads),
    * then `repeats` more; the detector's own time of each (decoding excluded), ms.
@@ -300,12 +307,23 @@ window.harness = {
     return { ...(await current().modelInfo()), crossOriginIsolated: self.crossOriginIsolated };
   },
   analyse: (url) => analyse(url),
-  async checkQuality(url) {
-    const file = await fetchBlob(url);
+  async captureCheck(url, referenceUrl) {
     const started = performance.now();
     try {
-      const { width, height } = await current().checkQuality(file);
-      return { ok: true, width, height };
+      const reference =
+        referenceUrl === undefined ? undefined : (await analysedPhoto(referenceUrl)).change.raster;
+      const events: string[] = [];
+      let check: CaptureCheck | undefined;
+      await current().analyseImage(await fetchBlob(url), {
+        ...(reference === undefined ? {} : { reference }),
+        onCheck: (c) => {
+          check = c;
+          events.push('check');
+        },
+        onProgress: (stage) => events.push(stage),
+      });
+      if (check === undefined) throw new Error('the analysis ended without a capture check');
+      return { ok: true, width: check.width, height: check.height, alignment: check.alignment, events };
     } catch (error) {
       return failure(error, started);
     }
@@ -384,16 +402,6 @@ window.harness = {
         photo_opaque_share: opaque / (pair.width * pair.height),
         registration: pair.registration,
       };
-    } catch (error) {
-      return failure(error, started);
-    }
-  },
-  async checkAlignment(url, referenceUrl) {
-    const started = performance.now();
-    try {
-      const reference = (await analysedPhoto(referenceUrl)).change.raster;
-      const { alignment } = await current().checkQuality(await fetchBlob(url), { reference });
-      return { ok: true, alignment };
     } catch (error) {
       return failure(error, started);
     }

@@ -19,6 +19,8 @@ export interface FacesResult {
 
 /** The faces worker's API (comlink). Every method throws a `WireError`. */
 export interface FacesApi {
+  /** Loads the detector (tfjs's WASM and the weights) ahead of the first photo; a failure is retried on next use. */
+  warm(): Promise<void>;
   /**
    * Finds faces in `file`, drawn upright by the browser (`createImageBitmap`, EXIF orientation applied: how the
    * upload re-encodes a photo); with `blur`, also returns it with each face pixelated (`blurFaces`) and encoded again
@@ -36,6 +38,7 @@ export interface FacesApi {
 /** Builds the API around a detector that loads on first use. */
 export function createFacesApi(detector: () => Promise<FaceDetector>): FacesApi {
   return {
+    warm: () => withWireErrors(async () => void (await detector())),
     find: (file, options) =>
       withWireErrors(async () => {
         const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });

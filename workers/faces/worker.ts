@@ -47,12 +47,13 @@ async function load(): Promise<FaceDetector> {
   return createFaceDetector(api, manifest as WeightsManifest, new Uint8Array(await response.arrayBuffer()));
 }
 
-expose(
-  createFacesApi(() => {
-    loading ??= load().catch((error: unknown) => {
-      loading = null;
-      throw error;
-    });
-    return loading;
-  }),
-);
+const api = createFacesApi(() => {
+  loading ??= load().catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+});
+expose(api);
+// The faces worker is started only to search photos (or warmed ahead of a first one): the detector loads with it.
+api.warm().catch(() => undefined);

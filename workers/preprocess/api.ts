@@ -1,5 +1,5 @@
 import { transfer } from 'comlink';
-import { makeChangeRaster, registeredPair } from '../../src/core/change/index.ts';
+import { registeredPair } from '../../src/core/change/index.ts';
 import type { ChangeRaster, RegisteredPair, Registration } from '../../src/core/change/index.ts';
 import { syntheticNoiseSamples } from '../../src/core/change/noise-floor.ts';
 import { registerToReference } from '../../src/core/change/registration.ts';
@@ -7,8 +7,7 @@ import type { RegisteredWarp } from '../../src/core/change/registration.ts';
 import type { OpenCv } from '../../src/core/cv.ts';
 import type { ImageDecoder } from '../../src/core/image/decode.ts';
 import type { RgbaImage } from '../../src/core/image/raster.ts';
-import { analysisLargeEnough } from '../../src/core/pipeline/analysis-size.ts';
-import { measureDecodedQuality, prepareImage } from '../../src/core/pipeline/prepare-image.ts';
+import { prepareImage } from '../../src/core/pipeline/prepare-image.ts';
 import type { PrepareOptions, PrepareTimings } from '../../src/core/pipeline/prepare-image.ts';
 import type { ImageQuality } from '../../src/core/quality/index.ts';
 import { pairChangeMap, scoreHistory, scoreSession } from '../../src/core/scoring/index.ts';
@@ -28,21 +27,17 @@ import { analysisBuffers, distinctBuffers, rasterBuffers } from '../transfer-lis
 /** JPEG quality of the thumbnail: it is shown small, next to the photo it was made from. */
 const THUMBNAIL_JPEG_QUALITY = 0.9;
 
-/** The size and quality of a photo, as a capture slot shows right after it is taken. */
-export interface QualityCheck {
+/** A capture slot's check, as it shows right after a photo is taken: size, quality, and whether it lines up. */
+export interface CaptureCheck {
   readonly width: number;
   readonly height: number;
   readonly quality: ImageQuality;
-}
-
-/** A capture slot's check: quality, and whether the photo lines up with the angle's latest reference. */
-export interface CaptureCheck extends QualityCheck {
   /** The registration to the reference it was checked against (as the change engine registers); null without one. */
   readonly alignment: Registration | null;
 }
 
-/** One photo prepared for the embedding model. */
-export interface PreparedPhoto extends QualityCheck {
+/** One photo prepared for the embedding model, with its capture check. */
+export interface PreparedPhoto extends CaptureCheck {
   /** The model's input for a batch of one, in the manifest's layout and normalisation (transferred, not copied). */
   readonly tensor: Float32Array;
   /** What the model saw before its normalisation (`manifest.input` size), as a JPEG. */
@@ -61,23 +56,21 @@ export interface PreparedPhoto extends QualityCheck {
  */
 export interface PreprocessApi {
   /**
-   * Decodes `file` (EXIF orientation applied, reduced as for `prepare` with `model`, so the figures are those the
-   * analysis stores) and measures its quality; with `reference` (the angle's latest change raster), also registers
-   * the photo's change raster to it, so a slot can say at once when it will not line up.
+   * Starts OpenCV.js and the codecs, so the first photo does not wait for them (the worker calls it as it starts).
+   * A failed start is retried by the next call that needs it.
    */
-  checkQuality(
-    file: Blob,
-    model: Pick<ModelManifest, 'input'>,
-    reference?: ChangeRaster,
-  ): Promise<CaptureCheck>;
+  warm(): Promise<void>;
   /**
-   * Decodes `file`, measures its quality, prepares the model input for `model` and the change raster (with its
-   * noise samples unless `options.noiseSamples` is false), with per-stage timings.
+   * Decodes `file` (EXIF orientation applied, reduced for `model`), measures its quality, prepares the model input
+   * for `model` and the change raster (with its noise samples unless `options.noiseSamples` is false), with
+   * per-stage timings; with `reference` (the angle's latest change raster), also registers the photo's change
+   * raster to it (`alignment`), so a capture slot can say at once when the photo will not line up.
    */
   prepare(
     file: Blob,
     model: Pick<ModelManifest, 'input' | 'normalization'>,
     options?: PrepareOptions,
+    reference?: ChangeRaster,
   ): Promise<PreparedPhoto>;
   /** The core's `syntheticNoiseSamples` of a change raster (what `prepare` left for later), ΔE*. */
   noiseSamples(raster: ChangeRaster): Promise<number[]>;
@@ -137,18 +130,8 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
     return { cv: readyCv, decode };
   };
   return {
-    checkQuality: (file, model, reference) =>
-      withWireErrors(async () => {
-        const [bytes, rt] = await Promise.all([readBytes(file), runtime()]);
-        const img = await rt.decode(bytes, { largeEnough: analysisLargeEnough(model.input) });
-        const quality = measureDecodedQuality(rt.cv, img);
-        const alignment =
-          reference === undefined
-            ? null
-            : registrationOnly(registerToReference(rt.cv, reference, makeChangeRaster(rt.cv, img)));
-        return { ...img.original, quality, alignment };
-      }),
-    prepare: (file, model, options) =>
+    warm: () => withWireErrors(async () => void (await runtime())),
+    prepare: (file, model, options, reference) =>
       withWireErrors(async () => {
         const [bytes, rt] = await Promise.all([readBytes(file), runtime()]);
         const prepared = await prepareImage(bytes, { ...rt, manifest: model }, options);
@@ -161,6 +144,10 @@ export function createPreprocessApi(deps: PreprocessDeps): PreprocessApi {
           thumbnail: await jpegThumbnail(input.rgba, input.width, input.height),
           change: prepared.change,
           decoded: prepared.decoded,
+          alignment:
+            reference === undefined
+              ? null
+              : registrationOnly(registerToReference(rt.cv, reference, prepared.change.raster)),
           timings: prepared.timings,
         };
         const decoded = prepared.decoded === null ? [] : distinctBuffers([prepared.decoded.data]);

@@ -9,4 +9,8 @@ import { createPreprocessApi } from './api.ts';
 // not createImageBitmap/OffscreenCanvas as first planned: the browser's decoder differs from the CLI's (two
 // decoders gave cosine 0.9989 on the same JPEG), and the numbers shown on the device must equal `bcd analyze`'s.
 // EXIF orientation is applied by the shared decoder.
-expose(createPreprocessApi({ cv: loadOpenCv, decode: webDecoder }));
+const api = createPreprocessApi({ cv: loadOpenCv, decode: webDecoder });
+expose(api);
+// A preprocess worker is started only to be used (or warmed ahead of a first photo): its runtimes start with it.
+// A failure here is reported by the first call, which starts them again.
+api.warm().catch(() => undefined);

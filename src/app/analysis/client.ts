@@ -16,7 +16,7 @@ import type { ModelManifest } from '../../model/manifest.ts';
 import type { EmbedApi, EmbedConfig } from '../../../workers/embed/api.ts';
 import type { CaptureCheck, PreprocessApi } from '../../../workers/preprocess/api.ts';
 import { rasterBuffers, sessionBuffers } from '../../../workers/transfer-lists.ts';
-import { findFacesForChange, setFacesWorkerIdle } from '../faces/client.ts';
+import { findFacesForChange, setFacesWorkerIdle, warmFacesWorker } from '../faces/client.ts';
 import { fromWorkerError } from './errors.ts';
 import { PROGRESS_AT } from './progress.ts';
 import type { AnalysisStage } from './progress.ts';
@@ -72,19 +72,27 @@ export interface ModelInfo {
  */
 export interface AnalysisClient {
   /**
-   * Decodes the photo and measures its quality (no model); with `reference` (the angle's latest change raster,
-   * copied, not transferred), also says whether the photo lines up with it (`alignment`).
+   * Starts the workers a photo's analysis needs (the first preprocess worker, the model worker with the model
+   * loaded, the faces worker), so the first photo does not wait for their start-up; each ends after its idle time
+   * when no photo comes. Failures are left to the first analysis, which starts them again.
    */
-  checkQuality(file: Blob, opts?: { signal?: AbortSignal; reference?: ChangeRaster }): Promise<CaptureCheck>;
+  warm(): void;
   /**
-   * Decodes, measures, preprocesses and embeds the photo. `onProgress` is called as each stage starts, with the
+   * Decodes, measures, preprocesses and embeds the photo. `onCheck` is called with the capture check (size,
+   * quality, and with `reference`, the angle's latest change raster, copied, whether the photo lines up with it) as
+   * soon as the photo is prepared, before the model embeds it. `onProgress` is called as each stage starts, with the
    * fraction of the whole done so far (0–1; 1 once with stage `done`). The change raster's noise samples are not
    * computed (four fifths of a photo's cost, needed only once the photo is a reference): `noiseSamples` fills them
    * in after the session is stored.
    */
   analyseImage(
     file: Blob,
-    opts?: { signal?: AbortSignal; onProgress?: (stage: AnalysisStage, fraction: number) => void },
+    opts?: {
+      signal?: AbortSignal;
+      reference?: ChangeRaster;
+      onCheck?: (check: CaptureCheck) => void;
+      onProgress?: (stage: AnalysisStage, fraction: number) => void;
+    },
   ): Promise<ImageAnalysis>;
   /** The change engine's raster and noise samples of a stored photo (the preprocess step again, no model). */
   prepareChange(file: Blob, opts?: { signal?: AbortSignal }): Promise<ImageChange>;
@@ -213,14 +221,14 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
   const loadConfig = async (): Promise<EmbedConfig> => ({ ...config, manifest: await modelManifest() });
 
   return {
-    async checkQuality(file, opts = {}) {
-      // The model's input size sets how much of the photo is decoded, as for the analysis (`analysisLargeEnough`).
-      const { input } = await modelManifest();
-      return preprocess.run((api) => api.checkQuality(file, { input }, opts.reference), opts.signal);
+    warm() {
+      preprocess.warm();
+      warmFacesWorker();
+      embed.run(async (api) => api.load(await loadConfig())).catch(() => undefined);
     },
 
     async analyseImage(file, opts = {}) {
-      const { signal, onProgress } = opts;
+      const { signal, reference, onCheck, onProgress } = opts;
       let done = 0;
       // Loading and preparing overlap, so stages may start out of order; the fraction never goes back.
       const report = (stage: AnalysisStage) => {
@@ -241,8 +249,15 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run((api) => {
         report('preparing');
-        return api.prepare(file, { input, normalization }, { noiseSamples: false, keepDecoded: true });
+        return api.prepare(
+          file,
+          { input, normalization },
+          { noiseSamples: false, keepDecoded: true },
+          reference,
+        );
       }, signal);
+      const { width, height, quality, alignment } = prepared;
+      onCheck?.({ width, height, quality, alignment });
       // The faces the change engine leaves out, searched in the analysis's own decode while the model embeds.
       const faces =
         prepared.decoded === null ? Promise.resolve(null) : findFacesForChange(prepared.decoded, signal);
@@ -255,11 +270,11 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
       }, signal);
       report('done');
       return {
-        quality: prepared.quality,
+        quality,
         embedding,
         modelId: id,
-        width: prepared.width,
-        height: prepared.height,
+        width,
+        height,
         thumbnail: prepared.thumbnail,
         change: { ...prepared.change, faces: await faces },
         timings: { ...prepared.timings, embed_ms },

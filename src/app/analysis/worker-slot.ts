@@ -74,6 +74,19 @@ export class WorkerSlot<Api> {
     });
   }
 
+  /**
+   * Starts the worker now, if none runs, rather than on the next call: its script starts its runtimes as it is
+   * evaluated, so a call made soon after finds them ready. Unused, it ends after `idleMs` like any other.
+   */
+  warm(): void {
+    if (this.live !== undefined) return;
+    this.startWorker();
+    if (!this.busy) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.stopWorker(), this.options.idleMs);
+    }
+  }
+
   /** Terminates the worker and rejects the running and every queued call with `aborted`. The slot stays usable. */
   terminate(): void {
     for (const job of this.queue.splice(0)) this.settle(job, () => job.reject(abortedError()));
@@ -173,6 +186,11 @@ export class WorkerPool<Api> {
   run<T>(task: SlotTask<Api, T>, signal?: AbortSignal): Promise<T> {
     const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
     return slot.run(task, signal);
+  }
+
+  /** Starts the worker of the slot a lone call goes to (the first; see `WorkerSlot.warm`). */
+  warm(): void {
+    this.slots[0]?.warm();
   }
 
   /** Terminates every slot's worker (see `WorkerSlot.terminate`). */

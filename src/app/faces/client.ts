@@ -33,6 +33,11 @@ function facesWorker(): WorkerSlot<FacesApi> {
   return slot;
 }
 
+/** Starts the faces worker, which loads its detector as it starts, ahead of a first photo (`WorkerSlot.warm`). */
+export function warmFacesWorker(): void {
+  facesWorker().warm();
+}
+
 /**
  * Finds faces in a photo in the faces worker (face-api's SSD MobileNet v1 on tfjs WASM, weights served by the
  * app), and with `blur` also returns the photo with them blurred, encoded again.

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { DEFAULT_ANGLES } from '../../core/config.ts';
 import { AngleSlot } from '../components/angle-slot.tsx';
 import { CameraSheet } from '../components/camera-sheet.tsx';
@@ -8,6 +8,7 @@ import type { AnalyseProgress } from '../state/analyse.ts';
 import { analyseSession } from '../state/analyse.ts';
 import { clearDraft, currentDraft, useDraft } from '../state/draft.ts';
 import { navigate } from '../state/router.ts';
+import { warmAnalysis } from '../state/services.ts';
 import { angleName } from '../text/angles.ts';
 
 const STAGE_WORDS: Record<AnalyseProgress['stage'], string> = {
@@ -32,6 +33,7 @@ export function NewSessionScreen() {
   const [progress, setProgress] = useState<AnalyseProgress>();
   const [error, setError] = useState<string>();
   const abort = useRef<AbortController | undefined>(undefined);
+  useEffect(warmAnalysis, []);
 
   const checking = draft.photos.some((p) => p.check.status === 'checking');
   const busy = progress !== undefined;

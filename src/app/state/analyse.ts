@@ -2,7 +2,8 @@ import { v7 as uuidv7 } from 'uuid';
 import { ANALYSIS_VERSION } from '../../core/config.ts';
 import { sessionCaptureTime } from '../../core/image/capture-time.ts';
 import type { ScoredImage, SessionAnalysis } from '../../core/scoring/index.ts';
-import type { AnalysisStage } from '../analysis/client.ts';
+import type { AnalysisStage, ImageAnalysis } from '../analysis/client.ts';
+import { abortedError } from '../analysis/errors.ts';
 import type { ImageStageTimings } from '../db/schema.ts';
 import {
   hasLaterSession,
@@ -61,11 +62,36 @@ function positioned(photos: readonly DraftPhoto[]): { photo: DraftPhoto; positio
 }
 
 /**
- * Analyses the draft's photos in the workers, scores the session against the stored sessions of the same model
- * dated before it (the session's date is its photos' capture time, `sessionCaptureTime`) with the shared scoring
- * core (in the preprocess worker, which runs the change engine), and stores everything in one transaction; when
- * stored sessions are dated after it (old photos imported late), the whole history is scored again in date order
- * (`rescoreHistory`), so each session is still compared with the ones before it. Then wakes the sync engine.
+ * The draft's own analysis of `photo` (started when it was added), or, when that one failed or was stopped, a new
+ * one. Stops waiting with `aborted` when `signal` fires; the draft's analysis goes on, as the photo stays in it.
+ */
+async function photoAnalysis(
+  photo: DraftPhoto,
+  signal: AbortSignal,
+  onProgress: (stage: AnalysisStage, fraction: number) => void,
+): Promise<ImageAnalysis> {
+  const stopped = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(abortedError());
+    signal.addEventListener('abort', () => reject(abortedError()), { once: true });
+  });
+  stopped.catch(() => undefined);
+  try {
+    const result = await Promise.race([photo.analysis, stopped]);
+    onProgress('done', 1);
+    return result;
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return analysisClient().analyseImage(photo.file, { signal, onProgress });
+  }
+}
+
+/**
+ * Finishes the analyses of the draft's photos (begun in the workers as each was added, `addPhotos`), scores the
+ * session against the stored sessions of the same model dated before it (the session's date is its photos' capture
+ * time, `sessionCaptureTime`) with the shared scoring core (in the preprocess worker, which runs the change engine),
+ * and stores everything in one transaction; when stored sessions are dated after it (old photos imported late), the
+ * whole history is scored again in date order (`rescoreHistory`), so each session is still compared with the ones
+ * before it. Then wakes the sync engine.
  * @returns the new session's id.
  * @throws SessionAnalysisError when a photo cannot be analysed or the analysis is cancelled (nothing is stored);
  *   StorageFullError when the device is out of space (nothing is stored; or, when it runs out while the history
@@ -79,16 +105,13 @@ export async function analyseSession(
   const total = photos.length;
   const report = (done: number, stage: AnalyseProgress['stage'], fraction: number) =>
     options.onProgress?.({ done, total, stage, fraction: Math.min(1, (done + fraction) / (total + 0.2)) });
-  const info = await modelInfo();
-  const logBase = {
-    created_at: new Date().toISOString(),
-    model_id: info.id,
-    analysis_version: ANALYSIS_VERSION,
-    backend: info.backend,
-    threads: info.threads,
-  };
-  // Every photo is handed to the client at once: it prepares them in parallel on its pool of preprocess workers
-  // while the model embeds them one by one (issue 8). The first failure stops the others.
+  const createdAt = new Date().toISOString();
+  // Loaded alongside the photos, not before them: the model worker is shared, so this costs the photos nothing.
+  const loadingInfo = modelInfo();
+  loadingInfo.catch(() => undefined);
+  // Each photo's analysis began when it was added to the draft; one that failed is started again here, all at once,
+  // so the client prepares them in parallel on its pool of preprocess workers while the model embeds them one by
+  // one (issue 8). The first failure stops the others.
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
   const fractions = photos.map(() => 0);
@@ -103,10 +126,7 @@ export async function analyseSession(
   const settled = await Promise.all(
     positioned(photos).map(async ({ photo, position }, i) => {
       try {
-        const result = await analysisClient().analyseImage(photo.file, {
-          signal,
-          onProgress: (stage, fraction) => progress(i, stage, fraction),
-        });
+        const result = await photoAnalysis(photo, signal, (stage, fraction) => progress(i, stage, fraction));
         return { photo, position, result };
       } catch (err) {
         // Only the first failure is the reason; the others were stopped because of it.
@@ -116,6 +136,14 @@ export async function analyseSession(
       }
     }),
   );
+  const info = await loadingInfo;
+  const logBase = {
+    created_at: createdAt,
+    model_id: info.id,
+    analysis_version: ANALYSIS_VERSION,
+    backend: info.backend,
+    threads: info.threads,
+  };
   const analysed = settled.filter((a) => a !== null);
   const timings: ImageStageTimings[] = analysed.map(({ photo, result }) => ({
     file_name: photo.file.name,

@@ -4,6 +4,7 @@ import { readCaptureTime } from '../../core/image/capture-time.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
 import { latestAngleRaster } from '../db/references.ts';
 import { angleName } from '../text/angles.ts';
+import type { CaptureCheck, ImageAnalysis } from '../analysis/client.ts';
 import { analysisClient } from './services.ts';
 import { sha256Hex } from '../../core/sha256.ts';
 
@@ -32,6 +33,12 @@ export interface DraftPhoto {
   taken_at: string | null;
   previewUrl: string;
   check: PhotoCheck;
+  /**
+   * The photo's analysis, started as it was added (its capture check is the first part), so that by the time the
+   * session is analysed most of the work is done (issue 8). It may reject (removed, a worker failed);
+   * `analyseSession` then analyses the photo again.
+   */
+  analysis: Promise<ImageAnalysis>;
 }
 
 /** A file a slot refused, with the reason in plain words. */
@@ -51,6 +58,8 @@ export interface Draft {
 let draft: Draft = { photos: [], messages: [] };
 const listeners = new Set<(d: Draft) => void>();
 let counter = 0;
+/** Stops the analysis of a photo taken out of the draft, by its key. */
+const analyses = new Map<string, AbortController>();
 
 function update(change: (d: Draft) => Draft): void {
   draft = change(draft);
@@ -82,9 +91,10 @@ function addMessage(angle: string, fileName: string, message: string): void {
 }
 
 /**
- * Adds photos to an angle's slot and checks their quality at once, and whether they line up with the angle's
- * latest earlier photo (so the slot can say so before the analysis does). A file that cannot be used (not an
- * image, damaged, too small…) or is already in the session is not added; the slot says why instead.
+ * Adds photos to an angle's slot and starts analysing each at once: its capture check (quality, and whether it lines
+ * up with the angle's latest earlier photo) comes first, so the slot can say so before the session is analysed. A
+ * file that cannot be used (not an image, damaged, too small…) or is already in the session is not added; the slot
+ * says why instead.
  */
 export async function addPhotos(angle: string, files: readonly File[]): Promise<void> {
   // A failed read only costs the alignment check, never the photo.
@@ -101,23 +111,36 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
         return;
       }
       const key = `p${++counter}`;
-      const photo: DraftPhoto = {
-        key,
-        angle,
-        file,
-        sha256,
-        taken_at: takenAt?.toISOString() ?? null,
-        previewUrl: URL.createObjectURL(file),
-        check: { status: 'checking' },
-      };
-      update((d) => ({ ...d, photos: [...d.photos, photo] }));
+      const stop = new AbortController();
+      analyses.set(key, stop);
+      const checked = new Promise<CaptureCheck>((resolve, reject) => {
+        const analysis = analysisClient().analyseImage(file, {
+          reference,
+          signal: stop.signal,
+          onCheck: resolve,
+        });
+        analysis.catch(reject);
+        const photo: DraftPhoto = {
+          key,
+          angle,
+          file,
+          sha256,
+          taken_at: takenAt?.toISOString() ?? null,
+          previewUrl: URL.createObjectURL(file),
+          check: { status: 'checking' },
+          analysis,
+        };
+        update((d) => ({ ...d, photos: [...d.photos, photo] }));
+      });
       try {
-        const result = await analysisClient().checkQuality(file, { reference });
+        const result = await checked;
         update((d) => ({
           ...d,
           photos: d.photos.map((p) => (p.key === key ? { ...p, check: { status: 'ready', ...result } } : p)),
         }));
       } catch (err) {
+        // Failed before its check: the photo cannot be used. A removed photo's abort lands here too.
+        if (stop.signal.aborted) return;
         removePhoto(key);
         addMessage(angle, file.name, errorMessage(err));
       }
@@ -125,10 +148,12 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
   );
 }
 
-/** Takes a photo out of the draft. */
+/** Takes a photo out of the draft, stopping its analysis. */
 export function removePhoto(key: string): void {
   const photo = draft.photos.find((p) => p.key === key);
   if (photo) URL.revokeObjectURL(photo.previewUrl);
+  analyses.get(key)?.abort();
+  analyses.delete(key);
   update((d) => ({ ...d, photos: d.photos.filter((p) => p.key !== key) }));
 }
 
@@ -140,5 +165,7 @@ export function dismissMessage(key: string): void {
 /** Empties the draft (after its session was saved). */
 export function clearDraft(): void {
   for (const photo of draft.photos) URL.revokeObjectURL(photo.previewUrl);
+  for (const stop of analyses.values()) stop.abort();
+  analyses.clear();
   update(() => ({ photos: [], messages: [] }));
 }

@@ -17,3 +17,11 @@ export function modelInfo(): Promise<ModelInfo> {
   }
   return info;
 }
+
+/**
+ * Starts the analysis workers and loads the model ahead of a first photo, so adding it does not wait for their
+ * start-up (the New session screen calls it as it opens; issue 8). Unused, they end after their idle times.
+ */
+export function warmAnalysis(): void {
+  analysisClient().warm();
+}
