@@ -219,12 +219,23 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
     });
   };
   const loadConfig = async (): Promise<EmbedConfig> => ({ ...config, manifest: await modelManifest() });
+  // A head start on the model's load: the embedding call loads it again if the worker was stopped in between (idle,
+  // crashed), so a failure here is reported there. `onStart` is called when the load starts a new worker.
+  const startModelLoad = (signal?: AbortSignal, onStart?: () => void): void => {
+    embed
+      .run(async (api, fresh) => {
+        const ready = await loadConfig();
+        if (fresh) onStart?.();
+        return api.load(ready);
+      }, signal)
+      .catch(() => undefined);
+  };
 
   return {
     warm() {
       preprocess.warm();
       warmFacesWorker();
-      embed.run(async (api) => api.load(await loadConfig())).catch(() => undefined);
+      startModelLoad();
     },
 
     async analyseImage(file, opts = {}) {
@@ -237,15 +248,8 @@ export function createAnalysisClient(options: AnalysisClientOptions = {}): Analy
         onProgress?.(stage, done);
       };
       report('queued');
-      // The model loads while the photo is prepared; the embedding call below loads it again if the worker was
-      // stopped in between (idle, crashed), so this is only a head start and its failure is reported there.
-      embed
-        .run(async (api, fresh) => {
-          const ready = await loadConfig();
-          if (fresh) report('loading_model');
-          return api.load(ready);
-        }, signal)
-        .catch(() => undefined);
+      // The model loads while the photo is prepared.
+      startModelLoad(signal, () => report('loading_model'));
       const { input, normalization } = await modelManifest();
       const prepared = await preprocess.run((api) => {
         report('preparing');

@@ -81,10 +81,13 @@ export class WorkerSlot<Api> {
   warm(): void {
     if (this.live !== undefined) return;
     this.startWorker();
-    if (!this.busy) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = setTimeout(() => this.stopWorker(), this.options.idleMs);
-    }
+    if (!this.busy) this.armIdleTimer();
+  }
+
+  /** Ends the worker after `idleMs` unless a call comes first (`run` clears the timer). */
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.stopWorker(), this.options.idleMs);
   }
 
   /** Terminates the worker and rejects the running and every queued call with `aborted`. The slot stays usable. */
@@ -117,7 +120,7 @@ export class WorkerSlot<Api> {
     } finally {
       this.busy = false;
     }
-    this.idleTimer = setTimeout(() => this.stopWorker(), this.options.idleMs);
+    this.armIdleTimer();
   }
 
   private async execute(job: Job): Promise<void> {
