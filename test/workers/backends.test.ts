@@ -11,6 +11,13 @@ const PHOTOS = ['photos/kphotoalbum__jesper_2.jpg', 'photos/python3-skimage__ast
 
 let dir: string;
 
+/** The onnxruntime WASM files the page's workers fetched: Vite names them `ort-wasm-simd-threaded[.jsep]-HASH.wasm`. */
+function ortRuntimesFetched(harness: RunningHarness): string[] {
+  return harness.requested
+    .map((path) => /\/(ort-wasm-simd-threaded(?:\.jsep)?)-[\w-]+\.wasm$/.exec(path)?.[1])
+    .filter((name) => name !== undefined);
+}
+
 beforeAll(async () => {
   dir = await buildHarness({ name: 'backends' });
 }, 300_000);
@@ -45,6 +52,8 @@ describe('inference backends in Chromium, cross-origin isolated page', () => {
       const cores = await harness.page.evaluate(() => navigator.hardwareConcurrency);
       expect(info).toMatchObject({ backend: 'wasm', threads: cores, crossOriginIsolated: true });
       await expectCliEmbeddings(harness);
+      // A WASM-only session loads the plain build, half the JSEP build's size (workers/embed/ort-runtime.ts).
+      expect(ortRuntimesFetched(harness)).toEqual(['ort-wasm-simd-threaded']);
     } finally {
       await harness.close();
     }
@@ -60,6 +69,7 @@ describe('inference backends in Chromium, cross-origin isolated page', () => {
       const info = await harness.page.evaluate(() => window.harness.info());
       expect(info).toMatchObject({ backend: 'webgpu', crossOriginIsolated: true });
       await expectCliEmbeddings(harness);
+      expect(ortRuntimesFetched(harness)).toContain('ort-wasm-simd-threaded.jsep');
     } finally {
       await harness.close();
     }

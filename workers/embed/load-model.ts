@@ -4,7 +4,7 @@ import { parseModelManifest } from '../../src/model/manifest.ts';
 import type { ModelManifest } from '../../src/model/manifest.ts';
 import type { EmbedConfig, EmbedModelInfo } from './api.ts';
 import { modelGpuAdapter } from './gpu.ts';
-import { ORT_WASM_PATHS } from './ort-runtime.ts';
+import { ortWasmPaths } from './ort-runtime.ts';
 import { wasmThreads } from './threads.ts';
 import { sha256Hex } from '../../src/core/sha256.ts';
 
@@ -27,7 +27,7 @@ export async function loadModel(config: EmbedConfig): Promise<{ embedder: Embedd
     // WebGPU first when there is an adapter for it; onnxruntime falls back to WASM by itself if WebGPU fails.
     executionProviders: adapter === null ? ['wasm'] : ['webgpu', 'wasm'],
     gpuAdapter: adapter ?? undefined,
-    wasmPaths: ORT_WASM_PATHS,
+    wasmPaths: ortWasmPaths(adapter !== null),
     numThreads: threads,
   });
   const info: EmbedModelInfo = {

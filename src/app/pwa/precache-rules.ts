@@ -7,7 +7,7 @@
 export const PRECACHE_GLOB_PATTERNS = ['**/*.{html,js,mjs,css,svg,png,webmanifest,json,onnx,wasm,bin}'];
 
 /**
- * The ONNX model (~9 MB) and the onnxruntime WASM runtime (~28 MB) must be precached too, and so must the face
- * detector's weights (5.6 MB) and tfjs's WASM (0.3–0.4 MB each).
+ * The ONNX model (~9 MB) and the onnxruntime WASM runtimes (the JSEP build for WebGPU, ~28 MB, and the plain one,
+ * ~14 MB) must be precached too, and so must the face detector's weights (5.6 MB) and tfjs's WASM (0.3–0.4 MB each).
  */
 export const MAX_PRECACHED_FILE_BYTES = 64 * 1024 * 1024;

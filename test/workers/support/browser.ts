@@ -32,14 +32,22 @@ export function launchChromium(options: { webgpu?: boolean } = {}): Promise<Brow
   });
 }
 
-/** Opens the harness page and waits until `window.harness` is there; page errors are kept for the test. */
-export async function openHarness(browser: Browser, url: string): Promise<{ page: Page; errors: string[] }> {
+/**
+ * Opens the harness page and waits until `window.harness` is there; page errors and the paths of the requests the
+ * page and its workers made are kept for the test.
+ */
+export async function openHarness(
+  browser: Browser,
+  url: string,
+): Promise<{ page: Page; errors: string[]; requested: string[] }> {
   const page = await browser.newPage();
   const errors: string[] = [];
+  const requested: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
+  page.on('request', (request) => requested.push(new URL(request.url()).pathname));
   await page.goto(url);
   await page.waitForFunction(() => 'harness' in window);
-  return { page, errors };
+  return { page, errors, requested };
 }
 
 /** Whether this Chromium offers a WebGPU adapter on `page`. */
@@ -56,6 +64,8 @@ export interface RunningHarness {
   readonly page: Page;
   /** Uncaught errors on the page (each test expects none). */
   readonly errors: string[];
+  /** URL paths the page and its workers requested, in order. */
+  readonly requested: string[];
   readonly origin: string;
   close(): Promise<void>;
 }
@@ -67,11 +77,12 @@ export async function runHarness(
 ): Promise<RunningHarness> {
   const server = await serveStatic(dir, { isolated: options.isolated });
   const browser = await launchChromium({ webgpu: options.webgpu ?? false });
-  const { page, errors } = await openHarness(browser, `${server.origin}${HARNESS_PAGE}`);
+  const { page, errors, requested } = await openHarness(browser, `${server.origin}${HARNESS_PAGE}`);
   return {
     browser,
     page,
     errors,
+    requested,
     origin: server.origin,
     async close() {
       await browser.close();
