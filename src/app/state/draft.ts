@@ -4,7 +4,7 @@ import { readCaptureTime } from '../../core/image/capture-time.ts';
 import type { ImageQuality } from '../../core/quality/index.ts';
 import { latestAngleRaster } from '../db/references.ts';
 import { angleName } from '../text/angles.ts';
-import type { CaptureCheck, ImageAnalysis } from '../analysis/client.ts';
+import type { ImageAnalysis } from '../analysis/client.ts';
 import { analysisClient } from './services.ts';
 import { sha256Hex } from '../../core/sha256.ts';
 
@@ -94,7 +94,7 @@ function addMessage(angle: string, fileName: string, message: string): void {
  * Adds photos to an angle's slot and starts analysing each at once: its capture check (quality, and whether it lines
  * up with the angle's latest earlier photo) comes first, so the slot can say so before the session is analysed. A
  * file that cannot be used (not an image, damaged, too small…) or is already in the session is not added; the slot
- * says why instead.
+ * says why instead. Settles once every photo's analysis has ended; it never rejects.
  */
 export async function addPhotos(angle: string, files: readonly File[]): Promise<void> {
   // A failed read only costs the alignment check, never the photo.
@@ -113,39 +113,42 @@ export async function addPhotos(angle: string, files: readonly File[]): Promise<
       const key = `p${++counter}`;
       const stop = new AbortController();
       analyses.set(key, stop);
-      const checked = new Promise<CaptureCheck>((resolve, reject) => {
-        const analysis = analysisClient().analyseImage(file, {
-          reference,
-          signal: stop.signal,
-          onCheck: resolve,
-        });
-        analysis.catch(reject);
-        const photo: DraftPhoto = {
-          key,
-          angle,
-          file,
-          sha256,
-          taken_at: takenAt?.toISOString() ?? null,
-          previewUrl: URL.createObjectURL(file),
-          check: { status: 'checking' },
-          analysis,
-        };
-        update((d) => ({ ...d, photos: [...d.photos, photo] }));
+      let checked = false;
+      const analysis = analysisClient().analyseImage(file, {
+        reference,
+        signal: stop.signal,
+        // Called from a worker's message, so always after the photo below is in the draft.
+        onCheck: (result) => {
+          checked = true;
+          setCheck(key, { status: 'ready', ...result });
+        },
       });
+      const photo: DraftPhoto = {
+        key,
+        angle,
+        file,
+        sha256,
+        taken_at: takenAt?.toISOString() ?? null,
+        previewUrl: URL.createObjectURL(file),
+        check: { status: 'checking' },
+        analysis,
+      };
+      update((d) => ({ ...d, photos: [...d.photos, photo] }));
       try {
-        const result = await checked;
-        update((d) => ({
-          ...d,
-          photos: d.photos.map((p) => (p.key === key ? { ...p, check: { status: 'ready', ...result } } : p)),
-        }));
+        await analysis;
       } catch (err) {
-        // Failed before its check: the photo cannot be used. A removed photo's abort lands here too.
-        if (stop.signal.aborted) return;
+        // A failure after the check is `analyseSession`'s to retry; before it, the photo cannot be used. A removed
+        // photo's abort lands here too, and it is already gone.
+        if (checked || stop.signal.aborted) return;
         removePhoto(key);
         addMessage(angle, file.name, errorMessage(err));
       }
     }),
   );
+}
+
+function setCheck(key: string, check: PhotoCheck): void {
+  update((d) => ({ ...d, photos: d.photos.map((p) => (p.key === key ? { ...p, check } : p)) }));
 }
 
 /** Takes a photo out of the draft, stopping its analysis. */
