@@ -9,7 +9,7 @@ export interface AppColdStart {
   readonly screen_ms: number;
   /** From `page.reload()` until the first photo, added to a new session and analysed, shows its Results. */
   readonly first_result_ms: number;
-  /** Of that: adding the photo until its capture check (a decode and quality check of its own) has answered. */
+  /** Of that: adding the photo until its capture check (the first part of the photo's analysis) has answered. */
   readonly capture_check_ms: number;
   /**
    * Of that: `analyseSession` itself as the app logs it (`analysis_logs.total_ms`: the workers' analysis, scoring,

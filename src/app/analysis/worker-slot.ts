@@ -53,6 +53,11 @@ export class WorkerSlot<Api> {
     return this.queue.length + (this.running === undefined ? 0 : 1);
   }
 
+  /** Whether the slot has a worker (starting or started), so a call need not wait for a new one to start. */
+  get started(): boolean {
+    return this.live !== undefined;
+  }
+
   /**
    * Queues `task`. @throws AnalysisError `aborted` when `signal` fires first; the task's own error converted by
    * `fromWorkerError`; `analysis_failed` when the worker dies.
@@ -169,8 +174,13 @@ export class WorkerSlot<Api> {
 
 /**
  * Several slots of the same worker (issue 8: keep every core busy): each call goes to the slot with the fewest
- * calls queued or running, so photos handed over together are prepared in parallel. Each slot keeps its own
- * queue, abort and idle rules (`WorkerSlot`).
+ * calls queued or running, a slot without a worker counting one call more, so photos handed over together are
+ * prepared in parallel while a lone call waits behind one call in a started worker rather than start another. Each
+ * slot keeps its own queue, abort and idle rules (`WorkerSlot`).
+ *
+ * Why a new worker counts as a call: in the built app's cold start (Chromium, 2 cores) a preprocess worker took
+ * 1.3–1.9 s from its creation to OpenCV.js and the codecs ready, and a photo's `prepare` 0.2–0.5 s. Counting it as
+ * nothing sent the first photo to a second, cold worker whenever the app's start-up noise samples held the first.
  */
 export class WorkerPool<Api> {
   private readonly slots: WorkerSlot<Api>[];
@@ -187,7 +197,8 @@ export class WorkerPool<Api> {
 
   /** `WorkerSlot.run` on the least busy slot (the first of equals, so a lone call reuses a warm worker). */
   run<T>(task: SlotTask<Api, T>, signal?: AbortSignal): Promise<T> {
-    const slot = this.slots.reduce((best, s) => (s.load < best.load ? s : best));
+    const busy = (slot: WorkerSlot<Api>) => slot.load + (slot.started ? 0 : 1);
+    const slot = this.slots.reduce((best, s) => (busy(s) < busy(best) ? s : best));
     return slot.run(task, signal);
   }
 
