@@ -175,7 +175,8 @@ export function preprocessWorkers(): number {
 /**
  * Idle time before a worker is terminated. Squoosh uses 10 s for its codec workers; the model worker is kept
  * longer because starting it again costs a model load (fetch, sha256, compiling onnxruntime's 14 MB WASM, 28 MB
- * with WebGPU, and creating the session: 1–3 s in headless Chromium here), far more than restarting OpenCV and the codecs.
+ * with WebGPU, and creating the session: 1–3 s in headless Chromium here), far more than restarting OpenCV and the
+ * codecs.
  */
 export const IDLE_MS = { preprocess: 10_000, embed: 30_000 } as const;
 
