@@ -4,6 +4,8 @@ export interface StageFigures {
   readonly quality_ms: number;
   readonly preprocess_ms: number;
   readonly embed_ms: number;
+  /** The faces search beside the embedding (the app's faces worker); NaN where not made (the CLI path here). */
+  readonly faces_ms: number;
   /** The six photos one after another. */
   readonly session_ms: number;
   /** The six photos sent at once (preprocessing of one overlaps embedding of the previous); NaN if not run. */
@@ -17,7 +19,15 @@ export type StageSamples = Record<Exclude<keyof StageFigures, 'note' | 'peak_mb'
 
 /** Empty sample lists, one per figure. */
 export function emptySamples(): StageSamples {
-  return { decode_ms: [], quality_ms: [], preprocess_ms: [], embed_ms: [], session_ms: [], pipelined_ms: [] };
+  return {
+    decode_ms: [],
+    quality_ms: [],
+    preprocess_ms: [],
+    embed_ms: [],
+    faces_ms: [],
+    session_ms: [],
+    pipelined_ms: [],
+  };
 }
 
 /** The median of each list (NaN for an empty one), with the peak memory if measured. */
@@ -28,6 +38,7 @@ export function summarise(samples: StageSamples, note: string, peakMb = Number.N
     quality_ms: m(samples.quality_ms),
     preprocess_ms: m(samples.preprocess_ms),
     embed_ms: m(samples.embed_ms),
+    faces_ms: m(samples.faces_ms),
     session_ms: m(samples.session_ms),
     pipelined_ms: m(samples.pipelined_ms),
     peak_mb: peakMb,
@@ -51,6 +62,7 @@ const COLUMNS: readonly [Exclude<keyof StageFigures, 'note'>, string][] = [
   ['quality_ms', 'quality'],
   ['preprocess_ms', 'preproc'],
   ['embed_ms', 'embed'],
+  ['faces_ms', 'faces'],
   ['session_ms', 'session'],
   ['pipelined_ms', 'pipelined'],
   ['peak_mb', 'peak MB'],

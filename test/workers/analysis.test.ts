@@ -89,6 +89,8 @@ describe('analysis client in Chromium, WASM, one thread (not cross-origin isolat
     expect(result.modelId).toBe('mobilenet_v2-nsfwjs');
     expect(result.thumbnail).toMatchObject({ type: 'image/jpeg', width: 224, height: 224 });
     for (const ms of Object.values(result.timings)) expect(ms).toBeGreaterThanOrEqual(0);
+    // Every photo's own decode is searched for faces, and the search is timed.
+    expect(result.timings.faces_ms).toBeGreaterThan(0);
     const fractions = result.progress.map(([, f]) => f);
     expect(fractions).toEqual([...fractions].sort((a, b) => a - b));
     expect(result.progress.at(-1)).toEqual(['done', 1]);

@@ -17,6 +17,13 @@ export interface FacesResult {
   readonly detect_ms: number;
 }
 
+/** The faces the change engine leaves out of a photo, and the time the detector took to find them. */
+export interface FacesForChange {
+  readonly faces: FaceRegion[];
+  /** Milliseconds of the search itself (box-averaging and the detector; transfers and queueing excluded). */
+  readonly detect_ms: number;
+}
+
 /** The faces worker's API (comlink). Every method throws a `WireError`. */
 export interface FacesApi {
   /**
@@ -32,10 +39,10 @@ export interface FacesApi {
   find(file: Blob, options: { blur: boolean; jpegQuality: number }): Promise<FacesResult>;
   /**
    * The faces the change engine leaves out of a photo (the core's `facesForChange`), searched in the analysis's own
-   * upright decode (`prepareImage` with `keepDecoded`), so the boxes are the CLI's.
+   * upright decode (`prepareImage` with `keepDecoded`), so the boxes are the CLI's; with the search's own time.
    * @param image 8-bit RGBA, transferred by the caller.
    */
-  findForChange(image: RgbaImage): Promise<FaceRegion[]>;
+  findForChange(image: RgbaImage): Promise<FacesForChange>;
 }
 
 /**
@@ -84,6 +91,12 @@ export function createFacesApi(detector: () => Promise<FaceDetector>): FacesApi 
         const bytes = new Uint8Array(await blob.arrayBuffer());
         return transfer({ faces, blurred: { bytes, contentType }, detect_ms }, [bytes.buffer]);
       }),
-    findForChange: (image) => withWireErrors(async () => facesForChange(await detector(), image)),
+    findForChange: (image) =>
+      withWireErrors(async () => {
+        const ready = await detector();
+        const started = performance.now();
+        const faces = await facesForChange(ready, image);
+        return { faces, detect_ms: performance.now() - started };
+      }),
   };
 }

@@ -104,6 +104,8 @@ export interface ImageStageTimings {
   /** Change raster and noise samples; absent in logs written before the change engine. */
   change_ms?: number;
   embed_ms: number;
+  /** The faces search beside the embedding; absent in logs written before it was timed. */
+  faces_ms?: number;
 }
 
 /** What happened during one analysis, kept for troubleshooting and (with consent) research. */

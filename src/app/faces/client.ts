@@ -1,10 +1,9 @@
 import { transfer } from 'comlink';
-import type { FaceRegion } from '../../core/faces/change-faces.ts';
 import type { RgbaImage } from '../../core/image/raster.ts';
-import type { FacesApi, FacesResult } from '../../../workers/faces/api.ts';
+import type { FacesApi, FacesForChange, FacesResult } from '../../../workers/faces/api.ts';
 import { WorkerSlot } from '../analysis/worker-slot.ts';
 
-export type { FacesResult } from '../../../workers/faces/api.ts';
+export type { FacesForChange, FacesResult } from '../../../workers/faces/api.ts';
 
 /** The faces worker holds tfjs's WASM heap and 6 MB of weights: let it go after a minute without photos. */
 const IDLE_MS = 60_000;
@@ -54,11 +53,12 @@ export function findFaces(
 }
 
 /**
- * The faces the change engine leaves out of a photo (the core's `facesForChange`), in the faces worker.
+ * The faces the change engine leaves out of a photo (the core's `facesForChange`), in the faces worker, with the
+ * search's own time.
  * @param image the analysis's own upright decode (`prepare` with `keepDecoded`); transferred, so not readable after.
  * @throws AnalysisError (`analysis_failed`) when the worker cannot load the detector.
  */
-export function findFacesForChange(image: RgbaImage, signal?: AbortSignal): Promise<FaceRegion[]> {
+export function findFacesForChange(image: RgbaImage, signal?: AbortSignal): Promise<FacesForChange> {
   return facesWorker().run(
     (api) => api.findForChange(transfer(image, [image.data.buffer as ArrayBuffer])),
     signal,

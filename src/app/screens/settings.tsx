@@ -45,14 +45,15 @@ function LastAnalysis() {
   const log = useLiveQuery(() => db.analysis_logs.orderBy('created_at').last(), []);
   if (log.status !== 'ready' || !log.value) return null;
   const l = log.value;
-  const sum = (key: 'decode_ms' | 'quality_ms' | 'preprocess_ms' | 'change_ms' | 'embed_ms') =>
+  const sum = (key: 'decode_ms' | 'quality_ms' | 'preprocess_ms' | 'change_ms' | 'embed_ms' | 'faces_ms') =>
     l.images.reduce((s, i) => s + (i[key] ?? 0), 0);
   return (
     <p class="muted" data-testid="last-analysis">
       Last analysis: {l.images.length} photo{l.images.length === 1 ? '' : 's'} in {formatMs(l.total_ms)}{' '}
       (decoding {formatMs(sum('decode_ms'))}, quality {formatMs(sum('quality_ms'))}, preparing{' '}
       {formatMs(sum('preprocess_ms'))}, copies to compare {formatMs(sum('change_ms'))}, model{' '}
-      {formatMs(sum('embed_ms'))}, comparing with earlier sessions {formatMs(l.scoring_ms)}) on {l.backend}
+      {formatMs(sum('embed_ms'))}, looking for faces {formatMs(sum('faces_ms'))}, comparing with earlier
+      sessions {formatMs(l.scoring_ms)}) on {l.backend}
       {l.errors.length > 0 && `; stopped: ${l.errors[0]?.message}`}.
     </p>
   );
