@@ -179,7 +179,7 @@ export class WorkerSlot<Api> {
  * slot keeps its own queue, abort and idle rules (`WorkerSlot`).
  *
  * Why a new worker counts as a call: in the built app's cold start (Chromium, 2 cores) a preprocess worker took
- * 1.3–1.9 s from its creation to OpenCV.js and the codecs ready, and a photo's `prepare` 0.2–0.5 s. Counting it as
+ * 1.7–2.4 s from its creation to OpenCV.js and the codecs ready, and a photo's `prepare` 0.2–0.5 s. Counting it as
  * nothing sent the first photo to a second, cold worker whenever the app's start-up noise samples held the first.
  */
 export class WorkerPool<Api> {
