@@ -14,7 +14,7 @@ import cpuWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
  *
  * Why two: the JSEP build (WebGPU and CPU kernels) is 28 MB, the plain one (CPU kernels) 14 MB, and compiling it is
  * on every cold start's path. In headless Chromium here `WebAssembly.compileStreaming` took 810–1090 ms for the JSEP
- * file against 405–505 ms for the plain one (3 runs each, idle machine, 2026-12-04).
+ * file against 405–506 ms for the plain one (3 runs each, idle machine, 2026-12-04).
  * @param webgpu whether the session will list the `webgpu` execution provider.
  */
 export function ortWasmPaths(webgpu: boolean): ort.Env.WasmFilePaths {

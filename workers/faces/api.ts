@@ -54,7 +54,7 @@ const WARM_UP_IMAGE: RgbaImage = { width: 64, height: 64, data: new Uint8Clamped
 /** Builds the API around a detector that loads on first use. */
 export function createFacesApi(detector: () => Promise<FaceDetector>): FacesApi {
   // tfjs sets up each kernel on the graph's first run: in Node, a 12 MP photo's first search took 870–1010 ms and
-  // the next ones 420–590 ms, and a first search of a blank 64 × 64 picture 720–1050 ms (`tfjs-backend-wasm`, one
+  // the next ones 460–810 ms, and a first search of a blank 64 × 64 picture 720–1050 ms (`tfjs-backend-wasm`, one
   // thread). The worker is warmed ahead of a first photo, so that first run is paid while the person picks it: in
   // the built app's offline cold start, the first photo's search went from 760–1160 ms to 460–600 ms.
   let warming: Promise<void> | undefined;
